@@ -1,0 +1,69 @@
+# cam - GNU make. Overridable: CC, CXX, CFLAGS, PREFIX, SIMD (avx2|native|none|neon), BUILD.
+# Each component keeps its rules in mk/*.mk; this file holds what they share.
+
+CC      ?= cc
+CXX     ?= c++
+PREFIX  ?= /usr/local
+SIMD    ?= avx2
+BUILD   ?= build
+CFLAGS  ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+PYTHON  ?= /usr/bin/python3
+LUA     ?= lua5.4
+
+ifeq ($(SIMD),avx2)
+SIMD_FLAGS = -mavx2 -mfma
+else ifeq ($(SIMD),native)
+SIMD_FLAGS = -march=native
+else ifeq ($(SIMD),none)
+SIMD_FLAGS = -DCAM_NO_SIMD
+else ifeq ($(SIMD),neon)
+SIMD_FLAGS =
+else
+$(error SIMD must be avx2, native, none or neon)
+endif
+
+WARN        = -Wall -Wextra -Werror
+LUA_CFLAGS  := $(shell $(PKG_CONFIG) --cflags lua5.4 2>/dev/null)
+STB_CFLAGS  := $(shell $(PKG_CONFIG) --cflags stb 2>/dev/null)
+SLEEF_LIBS  := $(shell $(PKG_CONFIG) --libs sleef 2>/dev/null)
+ifneq ($(SLEEF_LIBS),)
+SLEEF_FLAGS = -DCAM_USE_SLEEF
+endif
+ALL_CFLAGS  = -std=c99 $(WARN) $(CFLAGS) $(SIMD_FLAGS) $(SLEEF_FLAGS) -I. $(STB_CFLAGS) $(EXTRA_CFLAGS)
+ALL_CXXFLAGS = -std=c++11 $(WARN) $(CFLAGS) $(SIMD_FLAGS) $(SLEEF_FLAGS) -I. $(STB_CFLAGS) $(EXTRA_CFLAGS)
+LIBS        = $(SLEEF_LIBS) -lpthread -lm $(EXTRA_LIBS)
+
+HEADERS = cam.h cam_simd.h $(wildcard dev/*.inc)
+
+# Filled by mk/*.mk: programs run by `make test` (each prints "ok NAME" /
+# "not ok NAME" lines), and the targets they need first.
+TEST_PROGS  =
+TEST_DEPS   =
+ALL_TARGETS = $(BUILD)/cam
+
+.PHONY: all test bench demo install clean check-asan check-neon
+all: build-all
+
+$(BUILD):
+	mkdir -p $(BUILD)
+
+# One object holds the implementation; the tool and tests link it.
+$(BUILD)/cam_impl.o: tests/cam_impl.c $(HEADERS) | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+include mk/engine.mk
+include mk/kernels.mk
+include mk/vis.mk
+include mk/eval.mk
+include mk/lua.mk
+include mk/models.mk
+include mk/checks.mk
+
+build-all: $(ALL_TARGETS)
+
+test: $(TEST_DEPS)
+	@sh tests/run_tests.sh $(TEST_PROGS)
+
+clean:
+	rm -rf $(BUILD)
