@@ -255,6 +255,15 @@ CAM_API cam_result cam_net_get_stats(const cam_net *net, cam_net_stats *stats);
 /* Whether op_type (default domain) is implemented. */
 CAM_API int cam_net_supports_op(const char *op_type);
 
+/* >>npy */
+/* NumPy .npy files (v1/v2/v3 headers, little-endian float32, float64, int64,
+   int32, uint8, bool; C order). Load allocates out->data with malloc: free it
+   with cam_npy_free(). Header sizes and dims are checked against the file. */
+CAM_API cam_result cam_npy_load(const char *path, cam_tensor *out, cam_error *err);
+CAM_API cam_result cam_npy_load_memory(const void *data, size_t size, cam_tensor *out, cam_error *err);
+CAM_API cam_result cam_npy_save(const char *path, const cam_tensor *t, cam_error *err);
+CAM_API void cam_npy_free(cam_tensor *t); /* frees data, sets it to NULL */
+
 /* "avx2+fma", "neon" or "scalar". */
 CAM_API const char *cam_simd_name(void);
 
