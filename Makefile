@@ -42,8 +42,14 @@ TEST_PROGS  =
 TEST_DEPS   =
 ALL_TARGETS = $(BUILD)/cam
 
-.PHONY: all test bench demo install clean check-asan check-neon
+.PHONY: all test bench demo install clean deps deps-test build-all
 all: build-all
+
+# Debian packages (apt-get, via sudo when not root); both skip what is installed.
+deps:
+	sh tests/install_deps.sh build
+deps-test:
+	sh tests/install_deps.sh test
 
 $(BUILD):
 	mkdir -p $(BUILD)
