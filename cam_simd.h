@@ -34,6 +34,31 @@
    Elementwise (in place allowed):
      void cam__vec_act(const float *x, float *y, size_t n, const cam__act_params *act);
      void cam__vec_exp(const float *x, float *y, size_t n);
+
+   WHAT THIS FILE CHOOSES (read before calling)
+   - CAM__CONV_OC_BLOCK is 16. Packed conv weights are [oc/16][ic][kh][kw][16],
+     the last block zero-filled: cam__conv_packed_floats() floats (any
+     alignment works; 32-byte alignment is a little faster).
+   - cam__conv: tiles of CAM__CONV_PX_TILE (6) pixels x 16 channels. For
+     work splits, give each task whole channel blocks and/or pixel ranges;
+     any split gives bit-identical outputs, but ranges that are multiples of
+     6 pixels waste no lanes. Each task should cover >= ~100 pixels x 16
+     channels to amortise the call. Kernels with more than 256 taps per
+     channel (kh*kw > 256) run the scalar reference (still split-invariant).
+     out may alias res (each element reads res once, then writes out).
+     Grouped convs: call once per group with in/w/bias/res/out offset.
+     Concat: point out (and res) at the channel slice; rows are oh*ow apart.
+   - cam__dwconv and cam__pool2d copy each channel plane into a 64 KB stack
+     buffer with its padding (planes up to 16384 floats padded, e.g. 126x126);
+     larger planes or strides other than 1 and 2 take a slower direct path.
+     Threads need that much stack (pthread default is 8 MB). Split by channel.
+   - cam__pool2d gives exactly the reference's results; max pooling of a
+     window with no real tap gives -FLT_MAX (ONNX Runtime's initial value).
+   - cam__gemm_nt streams each B row once per pair of A rows (M = 1, 2 best);
+     split by n (e.g. n/threads, multiples of 4 columns are fastest).
+   - Activations: SIMD sigmoid/tanh use a vector expf (SLEEF's u10 with
+     CAM_USE_SLEEF, else a Cephes-style polynomial, ~2 ulp); results match the
+     reference within 2e-6 absolute + 2e-6 relative.
 */
 #ifndef CAM_SIMD_H_INCLUDED
 #define CAM_SIMD_H_INCLUDED
@@ -92,5 +117,1092 @@ typedef struct cam__pool_params {
     const float *in;         /* [c][ih][iw], unpadded */
     float *out;              /* [c][oh][ow] */
 } cam__pool_params;
+
+/* >>kernel-common */
+#include <float.h>
+#include <string.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+/* Kernels are static in a header: a translation unit that calls only some of
+   them must not warn about the others. */
+#define CAM__KFN static __attribute__((unused))
+#define CAM__INLINE static inline __attribute__((always_inline, unused))
+#else
+#define CAM__KFN static
+#define CAM__INLINE static inline
+#endif
+
+/* Output channels per packed weight block and per micro-kernel tile. */
+#define CAM__CONV_OC_BLOCK 16
+/* Pixels per conv micro-kernel tile (AVX2 and NEON). */
+#define CAM__CONV_PX_TILE 6
+/* Larger kernels (more taps per input channel) fall back to the scalar conv. */
+#define CAM__CONV_MAX_TAPS 256
+
+/* The ladder: one ISA per build, chosen at compile time. NEON needs AArch64
+   (vfmaq_f32, vrndnq_f32, vaddvq_f32). */
+#if !defined(CAM_NO_SIMD) && defined(__AVX2__) && defined(__FMA__)
+#define CAM__SIMD_AVX2 1
+#include <immintrin.h>
+#elif !defined(CAM_NO_SIMD) && defined(__ARM_NEON) && defined(__aarch64__)
+#define CAM__SIMD_NEON 1
+#include <arm_neon.h>
+#endif
+#if defined(CAM_USE_SLEEF) && (defined(CAM__SIMD_AVX2) || defined(CAM__SIMD_NEON))
+#include <sleef.h>
+#endif
+
+CAM__KFN const char *cam__simd_name(void)
+{
+#if defined(CAM__SIMD_AVX2)
+    return "avx2+fma";
+#elif defined(CAM__SIMD_NEON)
+    return "neon";
+#else
+    return "scalar";
+#endif
+}
+
+/* >>kernel-reference
+   Scalar references: always compiled, the tests' yardstick and the
+   CAM_NO_SIMD build. Straight loops in the same tap order as the SIMD code. */
+
+CAM__INLINE float cam__act1(float x, const cam__act_params *a)
+{
+    switch (a->kind) {
+    case CAM__ACT_RELU: return x > 0.0f ? x : 0.0f;
+    case CAM__ACT_CLIP: return x < a->a ? a->a : (x > a->b ? a->b : x);
+    case CAM__ACT_LEAKY: return x < 0.0f ? a->a * x : x;
+    case CAM__ACT_SIGMOID: return 1.0f / (1.0f + expf(-x));
+    case CAM__ACT_HARDSIGMOID: {
+        float y = a->a * x + a->b;
+        return y < 0.0f ? 0.0f : (y > 1.0f ? 1.0f : y);
+    }
+    case CAM__ACT_HARDSWISH: {
+        float y = x * (1.0f / 6.0f) + 0.5f;
+        return x * (y < 0.0f ? 0.0f : (y > 1.0f ? 1.0f : y));
+    }
+    case CAM__ACT_TANH: return tanhf(x);
+    case CAM__ACT_NONE:
+    default: return x;
+    }
+}
+
+CAM__KFN void cam__vec_act_ref(const float *x, float *y, size_t n, const cam__act_params *act)
+{
+    size_t i;
+    for (i = 0; i < n; ++i)
+        y[i] = cam__act1(x[i], act);
+}
+
+CAM__KFN void cam__vec_exp_ref(const float *x, float *y, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; ++i)
+        y[i] = expf(x[i]);
+}
+
+/* Packed conv weights: blocks of 16 output channels, [ocb][ic][kh][kw][16],
+   the tail block zero-filled. One micro-kernel step reads 16 consecutive
+   floats (2 ymm / 4 q registers) for one input channel and tap. */
+CAM__KFN size_t cam__conv_packed_floats(int oc, int ic, int kh, int kw)
+{
+    return (size_t)((oc + CAM__CONV_OC_BLOCK - 1) / CAM__CONV_OC_BLOCK) * CAM__CONV_OC_BLOCK *
+           (size_t)ic * (size_t)kh * (size_t)kw;
+}
+
+CAM__KFN void cam__conv_pack(const float *w, int oc, int ic, int kh, int kw, float *packed)
+{
+    size_t taps = (size_t)ic * (size_t)kh * (size_t)kw, t;
+    int nb = (oc + CAM__CONV_OC_BLOCK - 1) / CAM__CONV_OC_BLOCK, b, j;
+    for (b = 0; b < nb; ++b) {
+        float *dst = packed + (size_t)b * taps * CAM__CONV_OC_BLOCK;
+        for (t = 0; t < taps; ++t)
+            for (j = 0; j < CAM__CONV_OC_BLOCK; ++j) {
+                int o = b * CAM__CONV_OC_BLOCK + j;
+                dst[t * CAM__CONV_OC_BLOCK + j] = o < oc ? w[(size_t)o * taps + t] : 0.0f;
+            }
+    }
+}
+
+CAM__INLINE float cam__epi1(float acc, const float *bias, const float *res, int o, size_t i,
+                            const cam__act_params *act)
+{
+    if (bias) acc += bias[o];
+    if (res) acc += res[i];
+    return cam__act1(acc, act);
+}
+
+CAM__KFN void cam__conv_ref(const cam__conv_params *p, int oc0, int oc1, int px0, int px1)
+{
+    size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
+    size_t taps = (size_t)p->ic * p->kh * p->kw;
+    int o, px, c, ky, kx;
+    for (o = oc0; o < oc1; ++o) {
+        const float *wb = p->w + (size_t)(o / CAM__CONV_OC_BLOCK) * taps * CAM__CONV_OC_BLOCK +
+                          o % CAM__CONV_OC_BLOCK;
+        for (px = px0; px < px1; ++px) {
+            int oy = px / p->ow, ox = px % p->ow;
+            const float *ib = p->in + (size_t)oy * p->sh * p->iw + (size_t)ox * p->sw;
+            const float *wt = wb;
+            float acc = 0.0f;
+            for (c = 0; c < p->ic; ++c)
+                for (ky = 0; ky < p->kh; ++ky)
+                    for (kx = 0; kx < p->kw; ++kx) {
+                        acc += ib[c * ihw + (size_t)ky * p->dh * p->iw + (size_t)kx * p->dw] * wt[0];
+                        wt += CAM__CONV_OC_BLOCK;
+                    }
+            p->out[(size_t)o * ohw + px] =
+                cam__epi1(acc, p->bias, p->res, o, (size_t)o * ohw + px, &p->act);
+        }
+    }
+}
+
+/* One depthwise output pixel with bounds checks (reference and SIMD edges). */
+CAM__INLINE float cam__dw_px(const cam__dwconv_params *p, const float *ic, const float *wc, int oy, int ox)
+{
+    float acc = 0.0f;
+    int ky, kx;
+    for (ky = 0; ky < p->kh; ++ky) {
+        int iy = oy * p->sh - p->pt + ky * p->dh;
+        if (iy < 0 || iy >= p->ih) continue;
+        for (kx = 0; kx < p->kw; ++kx) {
+            int ix = ox * p->sw - p->pl + kx * p->dw;
+            if (ix < 0 || ix >= p->iw) continue;
+            acc += ic[(size_t)iy * p->iw + ix] * wc[ky * p->kw + kx];
+        }
+    }
+    return acc;
+}
+
+CAM__KFN void cam__dwconv_ref(const cam__dwconv_params *p, int c0, int c1)
+{
+    size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
+    int c, oy, ox;
+    for (c = c0; c < c1; ++c) {
+        const float *ic = p->in + (size_t)c * ihw, *wc = p->w + (size_t)c * p->kh * p->kw;
+        for (oy = 0; oy < p->oh; ++oy)
+            for (ox = 0; ox < p->ow; ++ox) {
+                size_t i = (size_t)c * ohw + (size_t)oy * p->ow + ox;
+                p->out[i] = cam__epi1(cam__dw_px(p, ic, wc, oy, ox), p->bias, p->res, c, i, &p->act);
+            }
+    }
+}
+
+/* Taps of a pooling window along one axis: first window index s = o*stride - pad.
+   'real' taps lie inside [0, n); 'padded' taps inside [-pad0, n + pad1)
+   (ceil_mode windows may run past that; those taps never count). */
+CAM__INLINE int cam__pool_count(int s, int k, int d, int n, int pad0, int pad1, int padded)
+{
+    int lo = padded ? -pad0 : 0, hi = padded ? n + pad1 : n, cnt = 0, t;
+    for (t = 0; t < k; ++t) {
+        int i = s + t * d;
+        cnt += i >= lo && i < hi;
+    }
+    return cnt;
+}
+
+/* One pooling output with bounds checks. Max starts from the first real tap
+   (no -inf sentinel); average sums real taps in order and divides. */
+CAM__INLINE float cam__pool_px(const cam__pool_params *p, const float *ic, int oy, int ox)
+{
+    int sy = oy * p->sh - p->pt, sx = ox * p->sw - p->pl, ky, kx, any = 0;
+    float acc = 0.0f;
+    for (ky = 0; ky < p->kh; ++ky) {
+        int iy = sy + ky * p->dh;
+        if (iy < 0 || iy >= p->ih) continue;
+        for (kx = 0; kx < p->kw; ++kx) {
+            int ix = sx + kx * p->dw;
+            float v;
+            if (ix < 0 || ix >= p->iw) continue;
+            v = ic[(size_t)iy * p->iw + ix];
+            if (!any) acc = v;
+            else if (p->is_max) acc = acc > v ? acc : v; /* as x86 max(acc, v) */
+            else acc += v;
+            any = 1;
+        }
+    }
+    if (p->is_max) return any ? acc : -FLT_MAX;
+    {
+        int cnt = cam__pool_count(sy, p->kh, p->dh, p->ih, p->pt, p->pb, p->count_include_pad) *
+                  cam__pool_count(sx, p->kw, p->dw, p->iw, p->pl, p->pr, p->count_include_pad);
+        return cnt > 0 ? acc / (float)cnt : 0.0f;
+    }
+}
+
+CAM__KFN void cam__pool2d_ref(const cam__pool_params *p, int c0, int c1)
+{
+    size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
+    int c, oy, ox;
+    for (c = c0; c < c1; ++c)
+        for (oy = 0; oy < p->oh; ++oy)
+            for (ox = 0; ox < p->ow; ++ox)
+                p->out[(size_t)c * ohw + (size_t)oy * p->ow + ox] = cam__pool_px(p, p->in + (size_t)c * ihw, oy, ox);
+}
+
+CAM__KFN void cam__gemm_nt_ref(int m, int n, int k, const float *a, int lda, const float *b, int ldb,
+                               const float *bias, float *c, int ldc, const cam__act_params *act,
+                               int n0, int n1)
+{
+    int i, j, t;
+    (void)n;
+    for (i = 0; i < m; ++i)
+        for (j = n0; j < n1; ++j) {
+            float s = 0.0f;
+            for (t = 0; t < k; ++t)
+                s += a[(size_t)i * lda + t] * b[(size_t)j * ldb + t];
+            if (bias) s += bias[j];
+            c[(size_t)i * ldc + j] = cam__act1(s, act);
+        }
+}
+
+/* >>kernel-vector
+   A thin vector layer (cam__vf, CAM__VL lanes) so that activation, exp,
+   depthwise, pooling and GEMV are written once for AVX2 and NEON. Loads and
+   stores are unaligned: data may come from outside (Lua userdata is 8-byte
+   aligned). */
+#if defined(CAM__SIMD_AVX2)
+typedef __m256 cam__vf;
+#define CAM__VL 8
+#define CAM__SFX(name) name##_avx2
+/* Floats read past the last one used by cam__vf_loadu_s2. */
+#define CAM__S2_REACH 0
+CAM__INLINE cam__vf cam__vf_zero(void) { return _mm256_setzero_ps(); }
+CAM__INLINE cam__vf cam__vf_set1(float x) { return _mm256_set1_ps(x); }
+CAM__INLINE cam__vf cam__vf_loadu(const float *p) { return _mm256_loadu_ps(p); }
+CAM__INLINE void cam__vf_storeu(float *p, cam__vf v) { _mm256_storeu_ps(p, v); }
+CAM__INLINE cam__vf cam__vf_add(cam__vf a, cam__vf b) { return _mm256_add_ps(a, b); }
+CAM__INLINE cam__vf cam__vf_sub(cam__vf a, cam__vf b) { return _mm256_sub_ps(a, b); }
+CAM__INLINE cam__vf cam__vf_mul(cam__vf a, cam__vf b) { return _mm256_mul_ps(a, b); }
+CAM__INLINE cam__vf cam__vf_div(cam__vf a, cam__vf b) { return _mm256_div_ps(a, b); }
+CAM__INLINE cam__vf cam__vf_fma(cam__vf a, cam__vf b, cam__vf c) { return _mm256_fmadd_ps(a, b, c); }
+CAM__INLINE cam__vf cam__vf_max(cam__vf a, cam__vf b) { return _mm256_max_ps(a, b); }
+CAM__INLINE cam__vf cam__vf_min(cam__vf a, cam__vf b) { return _mm256_min_ps(a, b); }
+CAM__INLINE cam__vf cam__vf_abs(cam__vf a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
+/* |a| with the sign of s */
+CAM__INLINE cam__vf cam__vf_copysign(cam__vf a, cam__vf s)
+{
+    __m256 m = _mm256_set1_ps(-0.0f);
+    return _mm256_or_ps(_mm256_andnot_ps(m, a), _mm256_and_ps(m, s));
+}
+/* p[0], p[2], ..., p[14]: reads p[0..14] only (second load starts at p[7]). */
+CAM__INLINE cam__vf cam__vf_loadu_s2(const float *p)
+{
+    __m256 lo = _mm256_loadu_ps(p), hi = _mm256_loadu_ps(p + 7);
+    __m256 t = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 2, 0));
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(t), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+CAM__INLINE __m256i cam__mask8(int n)
+{
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+/* First n lanes (n < CAM__VL); the rest read as zero and are never touched. */
+CAM__INLINE cam__vf cam__vf_load_n(const float *p, int n) { return _mm256_maskload_ps(p, cam__mask8(n)); }
+CAM__INLINE void cam__vf_store_n(float *p, cam__vf v, int n) { _mm256_maskstore_ps(p, cam__mask8(n), v); }
+CAM__INLINE float cam__vf_hsum(cam__vf v)
+{
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+#if defined(CAM_USE_SLEEF)
+CAM__INLINE cam__vf cam__vf_exp(cam__vf x) { return Sleef_expf8_u10avx2(x); }
+#else
+/* Cephes-style expf: x = n ln2 + r, |r| <= ln2/2, degree-6 polynomial, 2^n
+   applied in two halves so n = 128 does not overflow the exponent field.
+   About 2 ulp; below -87.3 it returns ~1e-38 instead of a subnormal. */
+CAM__INLINE cam__vf cam__vf_exp(cam__vf x)
+{
+    __m256 big = _mm256_cmp_ps(x, _mm256_set1_ps(88.72283935546875f), _CMP_GT_OQ);
+    __m256 nan = _mm256_cmp_ps(x, x, _CMP_UNORD_Q);
+    __m256 xc = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.3365447504f)), _mm256_set1_ps(88.3762626647949f));
+    __m256 n = _mm256_round_ps(_mm256_mul_ps(xc, _mm256_set1_ps(1.44269504088896341f)),
+                               _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), xc);
+    __m256 y;
+    __m256i ni, n1, n2;
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+    y = _mm256_set1_ps(1.9875691500e-4f);
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(1.3981999507e-3f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(8.3334519073e-3f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(4.1665795894e-2f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(1.6666665459e-1f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(5.0000001201e-1f));
+    y = _mm256_fmadd_ps(y, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+    ni = _mm256_cvtps_epi32(n);
+    n1 = _mm256_srai_epi32(ni, 1);
+    n2 = _mm256_sub_epi32(ni, n1);
+    y = _mm256_mul_ps(y, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n1, _mm256_set1_epi32(127)), 23)));
+    y = _mm256_mul_ps(y, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n2, _mm256_set1_epi32(127)), 23)));
+    y = _mm256_blendv_ps(y, _mm256_set1_ps(HUGE_VALF), big);
+    return _mm256_blendv_ps(y, x, nan);
+}
+#endif
+
+#elif defined(CAM__SIMD_NEON)
+typedef float32x4_t cam__vf;
+#define CAM__VL 4
+#define CAM__SFX(name) name##_neon
+#define CAM__S2_REACH 1
+CAM__INLINE cam__vf cam__vf_zero(void) { return vdupq_n_f32(0.0f); }
+CAM__INLINE cam__vf cam__vf_set1(float x) { return vdupq_n_f32(x); }
+CAM__INLINE cam__vf cam__vf_loadu(const float *p) { return vld1q_f32(p); }
+CAM__INLINE void cam__vf_storeu(float *p, cam__vf v) { vst1q_f32(p, v); }
+CAM__INLINE cam__vf cam__vf_add(cam__vf a, cam__vf b) { return vaddq_f32(a, b); }
+CAM__INLINE cam__vf cam__vf_sub(cam__vf a, cam__vf b) { return vsubq_f32(a, b); }
+CAM__INLINE cam__vf cam__vf_mul(cam__vf a, cam__vf b) { return vmulq_f32(a, b); }
+CAM__INLINE cam__vf cam__vf_div(cam__vf a, cam__vf b) { return vdivq_f32(a, b); }
+CAM__INLINE cam__vf cam__vf_fma(cam__vf a, cam__vf b, cam__vf c) { return vfmaq_f32(c, a, b); }
+CAM__INLINE cam__vf cam__vf_max(cam__vf a, cam__vf b) { return vmaxq_f32(a, b); }
+CAM__INLINE cam__vf cam__vf_min(cam__vf a, cam__vf b) { return vminq_f32(a, b); }
+CAM__INLINE cam__vf cam__vf_abs(cam__vf a) { return vabsq_f32(a); }
+CAM__INLINE cam__vf cam__vf_copysign(cam__vf a, cam__vf s)
+{
+    return vbslq_f32(vdupq_n_u32(0x80000000u), s, vabsq_f32(a));
+}
+/* p[0], p[2], p[4], p[6]: vld2q reads p[0..7], one float past the last used. */
+CAM__INLINE cam__vf cam__vf_loadu_s2(const float *p) { return vld2q_f32(p).val[0]; }
+CAM__INLINE cam__vf cam__vf_load_n(const float *p, int n)
+{
+    float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    int i;
+    for (i = 0; i < n; ++i) t[i] = p[i];
+    return vld1q_f32(t);
+}
+CAM__INLINE void cam__vf_store_n(float *p, cam__vf v, int n)
+{
+    float t[4];
+    int i;
+    vst1q_f32(t, v);
+    for (i = 0; i < n; ++i) p[i] = t[i];
+}
+CAM__INLINE float cam__vf_hsum(cam__vf v) { return vaddvq_f32(v); }
+#if defined(CAM_USE_SLEEF)
+CAM__INLINE cam__vf cam__vf_exp(cam__vf x) { return Sleef_expf4_u10advsimd(x); }
+#else
+/* Same polynomial and range handling as the AVX2 version. */
+CAM__INLINE cam__vf cam__vf_exp(cam__vf x)
+{
+    uint32x4_t big = vcgtq_f32(x, vdupq_n_f32(88.72283935546875f));
+    uint32x4_t num = vceqq_f32(x, x);
+    float32x4_t xc = vminq_f32(vmaxq_f32(x, vdupq_n_f32(-87.3365447504f)), vdupq_n_f32(88.3762626647949f));
+    float32x4_t n = vrndnq_f32(vmulq_f32(xc, vdupq_n_f32(1.44269504088896341f)));
+    float32x4_t r = vfmsq_f32(xc, n, vdupq_n_f32(0.693359375f));
+    float32x4_t y;
+    int32x4_t ni, n1, n2;
+    r = vfmsq_f32(r, n, vdupq_n_f32(-2.12194440e-4f));
+    y = vdupq_n_f32(1.9875691500e-4f);
+    y = vfmaq_f32(vdupq_n_f32(1.3981999507e-3f), y, r);
+    y = vfmaq_f32(vdupq_n_f32(8.3334519073e-3f), y, r);
+    y = vfmaq_f32(vdupq_n_f32(4.1665795894e-2f), y, r);
+    y = vfmaq_f32(vdupq_n_f32(1.6666665459e-1f), y, r);
+    y = vfmaq_f32(vdupq_n_f32(5.0000001201e-1f), y, r);
+    y = vfmaq_f32(vaddq_f32(r, vdupq_n_f32(1.0f)), y, vmulq_f32(r, r));
+    ni = vcvtq_s32_f32(n);
+    n1 = vshrq_n_s32(ni, 1);
+    n2 = vsubq_s32(ni, n1);
+    y = vmulq_f32(y, vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(n1, vdupq_n_s32(127)), 23)));
+    y = vmulq_f32(y, vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(n2, vdupq_n_s32(127)), 23)));
+    y = vbslq_f32(big, vdupq_n_f32(HUGE_VALF), y);
+    return vbslq_f32(num, y, x);
+}
+#endif
+#endif /* vector layer */
+
+#if defined(CAM__VL)
+/* Activation on CAM__VL lanes; every lane goes through the same operations,
+   so a value never depends on its position in a vector. */
+CAM__INLINE cam__vf cam__vf_act(cam__vf v, const cam__act_params *a)
+{
+    switch (a->kind) {
+    case CAM__ACT_RELU: return cam__vf_max(v, cam__vf_zero());
+    case CAM__ACT_CLIP: return cam__vf_min(cam__vf_max(v, cam__vf_set1(a->a)), cam__vf_set1(a->b));
+    case CAM__ACT_LEAKY:
+        /* max(x,0) + a*min(x,0) is exactly x or a*x */
+        return cam__vf_add(cam__vf_max(v, cam__vf_zero()), cam__vf_mul(cam__vf_set1(a->a), cam__vf_min(v, cam__vf_zero())));
+    case CAM__ACT_SIGMOID:
+        return cam__vf_div(cam__vf_set1(1.0f), cam__vf_add(cam__vf_set1(1.0f), cam__vf_exp(cam__vf_sub(cam__vf_zero(), v))));
+    case CAM__ACT_HARDSIGMOID:
+        return cam__vf_max(cam__vf_zero(), cam__vf_min(cam__vf_set1(1.0f),
+                           cam__vf_add(cam__vf_mul(cam__vf_set1(a->a), v), cam__vf_set1(a->b))));
+    case CAM__ACT_HARDSWISH:
+        return cam__vf_mul(v, cam__vf_max(cam__vf_zero(), cam__vf_min(cam__vf_set1(1.0f),
+                           cam__vf_add(cam__vf_mul(v, cam__vf_set1(1.0f / 6.0f)), cam__vf_set1(0.5f)))));
+    case CAM__ACT_TANH: {
+        /* 1 - 2/(e^{2|x|}+1) with the sign of x; exact 0 at 0, 1 when e overflows */
+        cam__vf e = cam__vf_exp(cam__vf_add(cam__vf_abs(v), cam__vf_abs(v)));
+        cam__vf t = cam__vf_sub(cam__vf_set1(1.0f), cam__vf_div(cam__vf_set1(2.0f), cam__vf_add(e, cam__vf_set1(1.0f))));
+        return cam__vf_copysign(t, v);
+    }
+    case CAM__ACT_NONE:
+    default: return v;
+    }
+}
+
+CAM__KFN void CAM__SFX(cam__vec_act)(const float *x, float *y, size_t n, const cam__act_params *act)
+{
+    size_t i = 0;
+    if (act->kind == CAM__ACT_NONE) {
+        if (x != y) memmove(y, x, n * sizeof(float));
+        return;
+    }
+    for (; i + CAM__VL <= n; i += CAM__VL)
+        cam__vf_storeu(y + i, cam__vf_act(cam__vf_loadu(x + i), act));
+    if (i < n)
+        cam__vf_store_n(y + i, cam__vf_act(cam__vf_load_n(x + i, (int)(n - i)), act), (int)(n - i));
+}
+
+CAM__KFN void CAM__SFX(cam__vec_exp)(const float *x, float *y, size_t n)
+{
+    size_t i = 0;
+    for (; i + CAM__VL <= n; i += CAM__VL)
+        cam__vf_storeu(y + i, cam__vf_exp(cam__vf_loadu(x + i)));
+    if (i < n)
+        cam__vf_store_n(y + i, cam__vf_exp(cam__vf_load_n(x + i, (int)(n - i))), (int)(n - i));
+}
+
+/* Output columns [*xa, *xb) whose window lies inside the input row for a
+   whole vector load (stride 1 or 2 only): x runs from ox*s - pad over
+   (k-1)*d + 1 taps, plus what the strided load reads beyond. */
+CAM__INLINE void cam__vec_cols(int ow, int iw, int s, int pad, int k, int d, int *xa, int *xb)
+{
+    int reach = (k - 1) * d + (s == 2 ? CAM__S2_REACH : 0), last;
+    *xa = (pad + s - 1) / s;
+    last = iw - 1 - reach + pad; /* ox*s <= last */
+    *xb = last < 0 ? 0 : last / s + 1;
+    if (*xb > ow) *xb = ow;
+    if (*xa > *xb) *xa = *xb;
+}
+
+CAM__INLINE cam__vf cam__vf_load_s(const float *p, int s) { return s == 1 ? cam__vf_loadu(p) : cam__vf_loadu_s2(p); }
+
+/* Overlapping last vector of a row (pixels [xb-VL, xb)), storing only the
+   columns from ox on: out may alias res, so nothing is written twice. */
+CAM__INLINE void cam__store_tail(float *dst, cam__vf v, int from)
+{
+    float t[CAM__VL];
+    int i;
+    cam__vf_storeu(t, v);
+    for (i = from; i < CAM__VL; ++i) dst[i] = t[i];
+}
+
+/* Depthwise, direct from the unpadded input (fallback when the padded plane
+   does not fit the stack scratch): per output row, CAM__VL pixels at a time
+   where the whole window row is inside the input (stride 1 or 2), taps in
+   (ky, kx) order with rows outside the input skipped; border columns and
+   other strides go through the scalar pixel. */
+CAM__KFN void CAM__SFX(cam__dwconv_direct)(const cam__dwconv_params *p, int c0, int c1)
+{
+    size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
+    int c, oy, ox, xa, xb, ky, kx, vec = p->sw == 1 || p->sw == 2;
+    cam__vec_cols(p->ow, p->iw, p->sw, p->pl, p->kw, p->dw, &xa, &xb);
+    if (!vec) xa = xb = 0;
+    for (c = c0; c < c1; ++c) {
+        const float *ic = p->in + (size_t)c * ihw, *wc = p->w + (size_t)c * p->kh * p->kw;
+        cam__vf vb = cam__vf_set1(p->bias ? p->bias[c] : 0.0f);
+        for (oy = 0; oy < p->oh; ++oy) {
+            size_t orow = (size_t)c * ohw + (size_t)oy * p->ow;
+            int iy0 = oy * p->sh - p->pt, x0;
+            for (ox = 0; ox < xa; ++ox)
+                p->out[orow + ox] = cam__epi1(cam__dw_px(p, ic, wc, oy, ox), p->bias, p->res, c, orow + ox, &p->act);
+            for (x0 = ox; ox < xb; ox += CAM__VL) {
+                cam__vf acc = cam__vf_zero();
+                int at = ox + CAM__VL <= xb ? ox : xb - CAM__VL; /* last vector overlaps */
+                const float *ib = ic + (at * p->sw - p->pl);
+                if (at < x0) break; /* fewer than CAM__VL vector columns: scalar */
+                for (ky = 0; ky < p->kh; ++ky) {
+                    int iy = iy0 + ky * p->dh;
+                    const float *r = ib + (size_t)iy * p->iw, *wr = wc + ky * p->kw;
+                    if (iy < 0 || iy >= p->ih) continue;
+                    for (kx = 0; kx < p->kw; ++kx)
+                        acc = cam__vf_fma(cam__vf_load_s(r + kx * p->dw, p->sw), cam__vf_set1(wr[kx]), acc);
+                }
+                if (p->bias) acc = cam__vf_add(acc, vb);
+                if (p->res) acc = cam__vf_add(acc, cam__vf_loadu(p->res + orow + at));
+                acc = cam__vf_act(acc, &p->act);
+                if (at == ox) cam__vf_storeu(p->out + orow + ox, acc);
+                else cam__store_tail(p->out + orow + at, acc, ox - at);
+            }
+            if (ox > xb) ox = xb;
+            for (; ox < p->ow; ++ox)
+                p->out[orow + ox] = cam__epi1(cam__dw_px(p, ic, wc, oy, ox), p->bias, p->res, c, orow + ox, &p->act);
+        }
+    }
+}
+
+/* Pooling, direct (fallback): same structure. Vector columns have all kw taps
+   inside the input, so a row's divisor is (real or padded row taps) * kw. */
+CAM__KFN void CAM__SFX(cam__pool2d_direct)(const cam__pool_params *p, int c0, int c1)
+{
+    size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
+    int c, oy, ox, xa, xb, ky, kx, vec = p->sw == 1 || p->sw == 2;
+    cam__vec_cols(p->ow, p->iw, p->sw, p->pl, p->kw, p->dw, &xa, &xb);
+    if (!vec) xa = xb = 0;
+    for (c = c0; c < c1; ++c) {
+        const float *ic = p->in + (size_t)c * ihw;
+        for (oy = 0; oy < p->oh; ++oy) {
+            float *orow = p->out + (size_t)c * ohw + (size_t)oy * p->ow;
+            int iy0 = oy * p->sh - p->pt, x0;
+            int cnt = cam__pool_count(iy0, p->kh, p->dh, p->ih, p->pt, p->pb, p->count_include_pad) * p->kw;
+            int rows = cam__pool_count(iy0, p->kh, p->dh, p->ih, 0, 0, 0);
+            cam__vf vdiv = cam__vf_set1((float)cnt);
+            for (ox = 0; ox < xa; ++ox) orow[ox] = cam__pool_px(p, ic, oy, ox);
+            if (rows > 0 && cnt > 0)
+                for (x0 = ox; ox < xb; ox += CAM__VL) {
+                    cam__vf acc = cam__vf_zero();
+                    int at = ox + CAM__VL <= xb ? ox : xb - CAM__VL, any = 0;
+                    const float *ib = ic + (at * p->sw - p->pl);
+                    if (at < x0) break;
+                    for (ky = 0; ky < p->kh; ++ky) {
+                        int iy = iy0 + ky * p->dh;
+                        const float *r = ib + (size_t)iy * p->iw;
+                        if (iy < 0 || iy >= p->ih) continue;
+                        for (kx = 0; kx < p->kw; ++kx) {
+                            cam__vf v = cam__vf_load_s(r + kx * p->dw, p->sw);
+                            if (!any) acc = v;
+                            else acc = p->is_max ? cam__vf_max(acc, v) : cam__vf_add(acc, v);
+                            any = 1;
+                        }
+                    }
+                    if (!p->is_max) acc = cam__vf_div(acc, vdiv);
+                    if (at == ox) cam__vf_storeu(orow + ox, acc);
+                    else cam__store_tail(orow + at, acc, ox - at);
+                }
+            if (ox > xb) ox = xb;
+            for (; ox < p->ow; ++ox) orow[ox] = cam__pool_px(p, ic, oy, ox);
+        }
+    }
+}
+
+/* Stack scratch for one padded channel plane (floats). The depthwise and
+   pooling kernels copy each channel into it with its borders (zero, or
+   -FLT_MAX for max pooling) so that every output vector reads inside it: no
+   edge cases, any padding, ceil_mode overrun, tails by masked stores. */
+#ifndef CAM__PLANE_SCRATCH
+#define CAM__PLANE_SCRATCH 16384
+#endif
+#define CAM__POOL_MAX_COLS 2048
+
+/* Padded plane size: rows and columns the vectorised loops read (output
+   columns rounded up to CAM__VL). 0 if it does not fit or the stride is not
+   1 or 2. */
+CAM__INLINE int cam__plane_dims(int ih, int iw, int oh, int ow, int kh, int kw, int sh, int sw, int dh, int dw,
+                                int pt, int pl, int *H, int *W)
+{
+    long long owv = (ow + CAM__VL - 1) / CAM__VL * CAM__VL;
+    long long h = (long long)(oh - 1) * sh + (long long)(kh - 1) * dh + 1;
+    long long w = (owv - 1) * sw + (long long)(kw - 1) * dw + 1 + (sw == 2 ? CAM__S2_REACH : 0);
+    if (sw != 1 && sw != 2) return 0;
+    if (h < (long long)pt + ih) h = (long long)pt + ih;
+    if (w < (long long)pl + iw) w = (long long)pl + iw;
+    if (h * w > CAM__PLANE_SCRATCH) return 0;
+    *H = (int)h;
+    *W = (int)w;
+    return 1;
+}
+
+CAM__INLINE void cam__plane_borders(float *dst, int ih, int iw, int pt, int pl, int H, int W, float fill)
+{
+    int y, x;
+    for (y = 0; y < H; ++y) {
+        float *row = dst + (size_t)y * W;
+        if (y < pt || y >= pt + ih) {
+            for (x = 0; x < W; ++x) row[x] = fill;
+            continue;
+        }
+        for (x = 0; x < pl; ++x) row[x] = fill;
+        for (x = pl + iw; x < W; ++x) row[x] = fill;
+    }
+}
+
+CAM__INLINE void cam__plane_copy(float *dst, const float *src, int ih, int iw, int pt, int pl, int W)
+{
+    int y;
+    for (y = 0; y < ih; ++y) memcpy(dst + (size_t)(y + pt) * W + pl, src + (size_t)y * iw, (size_t)iw * sizeof(float));
+}
+
+/* 3x3 depthwise taps for CAM__VL outputs from the padded plane (row stride W). */
+CAM__INLINE cam__vf cam__dw3(const float *ib, int W, int dh, int dw, int s2, const cam__vf *w)
+{
+    const float *r0 = ib, *r1 = ib + (size_t)dh * W, *r2 = ib + (size_t)2 * dh * W;
+    cam__vf acc = cam__vf_zero();
+    int d1 = dw, d2 = 2 * dw;
+    if (s2) {
+        acc = cam__vf_fma(cam__vf_loadu_s2(r0), w[0], acc);
+        acc = cam__vf_fma(cam__vf_loadu_s2(r0 + d1), w[1], acc);
+        acc = cam__vf_fma(cam__vf_loadu_s2(r0 + d2), w[2], acc);
+        acc = cam__vf_fma(cam__vf_loadu_s2(r1), w[3], acc);
+        acc = cam__vf_fma(cam__vf_loadu_s2(r1 + d1), w[4], acc);
+        acc = cam__vf_fma(cam__vf_loadu_s2(r1 + d2), w[5], acc);
+        acc = cam__vf_fma(cam__vf_loadu_s2(r2), w[6], acc);
+        acc = cam__vf_fma(cam__vf_loadu_s2(r2 + d1), w[7], acc);
+        return cam__vf_fma(cam__vf_loadu_s2(r2 + d2), w[8], acc);
+    }
+    acc = cam__vf_fma(cam__vf_loadu(r0), w[0], acc);
+    acc = cam__vf_fma(cam__vf_loadu(r0 + d1), w[1], acc);
+    acc = cam__vf_fma(cam__vf_loadu(r0 + d2), w[2], acc);
+    acc = cam__vf_fma(cam__vf_loadu(r1), w[3], acc);
+    acc = cam__vf_fma(cam__vf_loadu(r1 + d1), w[4], acc);
+    acc = cam__vf_fma(cam__vf_loadu(r1 + d2), w[5], acc);
+    acc = cam__vf_fma(cam__vf_loadu(r2), w[6], acc);
+    acc = cam__vf_fma(cam__vf_loadu(r2 + d1), w[7], acc);
+    return cam__vf_fma(cam__vf_loadu(r2 + d2), w[8], acc);
+}
+
+/* Depthwise conv (group == channels), bandwidth-bound. Per channel: copy the
+   plane into the padded scratch, then CAM__VL output pixels at a time, all
+   kh*kw taps in (ky, kx) order (padding taps add x*0), + bias, + res, act.
+   Stride 1 or 2 with any kernel and dilation; other strides, or planes larger
+   than the scratch, take the direct path. */
+CAM__KFN void CAM__SFX(cam__dwconv)(const cam__dwconv_params *p, int c0, int c1)
+{
+    float scratch[CAM__PLANE_SCRATCH];
+    size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
+    int H, W, c, oy, ox, ky, kx, s2 = p->sw == 2, k3 = p->kh == 3 && p->kw == 3;
+    if (!cam__plane_dims(p->ih, p->iw, p->oh, p->ow, p->kh, p->kw, p->sh, p->sw, p->dh, p->dw, p->pt, p->pl, &H, &W)) {
+        CAM__SFX(cam__dwconv_direct)(p, c0, c1);
+        return;
+    }
+    cam__plane_borders(scratch, p->ih, p->iw, p->pt, p->pl, H, W, 0.0f);
+    for (c = c0; c < c1; ++c) {
+        const float *wc = p->w + (size_t)c * p->kh * p->kw;
+        cam__vf vb = cam__vf_set1(p->bias ? p->bias[c] : 0.0f);
+        cam__vf wv[9];
+        /* spelled out so the compiler keeps wv in registers */
+        wv[0] = cam__vf_set1(wc[0]), wv[1] = cam__vf_set1(wc[k3 ? 1 : 0]), wv[2] = cam__vf_set1(wc[k3 ? 2 : 0]);
+        wv[3] = cam__vf_set1(wc[k3 ? 3 : 0]), wv[4] = cam__vf_set1(wc[k3 ? 4 : 0]), wv[5] = cam__vf_set1(wc[k3 ? 5 : 0]);
+        wv[6] = cam__vf_set1(wc[k3 ? 6 : 0]), wv[7] = cam__vf_set1(wc[k3 ? 7 : 0]), wv[8] = cam__vf_set1(wc[k3 ? 8 : 0]);
+        cam__plane_copy(scratch, p->in + (size_t)c * ihw, p->ih, p->iw, p->pt, p->pl, W);
+        for (oy = 0; oy < p->oh; ++oy) {
+            const float *rb = scratch + (size_t)oy * p->sh * W;
+            size_t orow = (size_t)c * ohw + (size_t)oy * p->ow;
+            for (ox = 0; ox < p->ow; ox += CAM__VL) {
+                const float *ib = rb + ox * p->sw;
+                int n = p->ow - ox;
+                cam__vf acc = cam__vf_zero();
+                if (k3) {
+                    /* 3x3: weights stay in registers, taps unrolled (same order) */
+                    acc = cam__dw3(ib, W, p->dh, p->dw, s2, wv);
+                } else if (p->kw == 5 && !s2) {
+                    for (ky = 0; ky < p->kh; ++ky) {
+                        const float *r = ib + (size_t)ky * p->dh * W, *wr = wc + ky * 5;
+                        int d = p->dw;
+                        acc = cam__vf_fma(cam__vf_loadu(r), cam__vf_set1(wr[0]), acc);
+                        acc = cam__vf_fma(cam__vf_loadu(r + d), cam__vf_set1(wr[1]), acc);
+                        acc = cam__vf_fma(cam__vf_loadu(r + 2 * d), cam__vf_set1(wr[2]), acc);
+                        acc = cam__vf_fma(cam__vf_loadu(r + 3 * d), cam__vf_set1(wr[3]), acc);
+                        acc = cam__vf_fma(cam__vf_loadu(r + 4 * d), cam__vf_set1(wr[4]), acc);
+                    }
+                } else {
+                    for (ky = 0; ky < p->kh; ++ky) {
+                        const float *r = ib + (size_t)ky * p->dh * W, *wr = wc + ky * p->kw;
+                        if (s2)
+                            for (kx = 0; kx < p->kw; ++kx)
+                                acc = cam__vf_fma(cam__vf_loadu_s2(r + kx * p->dw), cam__vf_set1(wr[kx]), acc);
+                        else
+                            for (kx = 0; kx < p->kw; ++kx)
+                                acc = cam__vf_fma(cam__vf_loadu(r + kx * p->dw), cam__vf_set1(wr[kx]), acc);
+                    }
+                }
+                if (p->bias) acc = cam__vf_add(acc, vb);
+                if (n >= CAM__VL) {
+                    if (p->res) acc = cam__vf_add(acc, cam__vf_loadu(p->res + orow + ox));
+                    cam__vf_storeu(p->out + orow + ox, cam__vf_act(acc, &p->act));
+                } else {
+                    if (p->res) acc = cam__vf_add(acc, cam__vf_load_n(p->res + orow + ox, n));
+                    cam__vf_store_n(p->out + orow + ox, cam__vf_act(acc, &p->act), n);
+                }
+            }
+        }
+    }
+}
+
+/* Pooling (ONNX MaxPool / AveragePool). Per channel: copy into the padded
+   scratch (border -FLT_MAX for max, as ONNX Runtime's initial value; 0 for
+   average), then CAM__VL outputs at a time over all taps in (ky, kx) order.
+   Average divides by (row taps) * (column taps), each counted as real or
+   padded taps per count_include_pad (ceil_mode overrun never counts). The
+   padding values never change a result (max with -FLT_MAX, + 0), so outputs
+   equal the reference exactly. */
+CAM__KFN void CAM__SFX(cam__pool2d)(const cam__pool_params *p, int c0, int c1)
+{
+    float scratch[CAM__PLANE_SCRATCH];
+    float xdiv[CAM__POOL_MAX_COLS + CAM__VL];
+    size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
+    int H, W, c, oy, ox, ky, kx, s2 = p->sw == 2;
+    if (p->ow > CAM__POOL_MAX_COLS ||
+        !cam__plane_dims(p->ih, p->iw, p->oh, p->ow, p->kh, p->kw, p->sh, p->sw, p->dh, p->dw, p->pt, p->pl, &H, &W)) {
+        CAM__SFX(cam__pool2d_direct)(p, c0, c1);
+        return;
+    }
+    cam__plane_borders(scratch, p->ih, p->iw, p->pt, p->pl, H, W, p->is_max ? -FLT_MAX : 0.0f);
+    if (!p->is_max)
+        for (ox = 0; ox < p->ow + CAM__VL; ++ox) {
+            int n = ox < p->ow ? cam__pool_count(ox * p->sw - p->pl, p->kw, p->dw, p->iw, p->pl, p->pr,
+                                                 p->count_include_pad) : 1;
+            xdiv[ox] = (float)(n > 0 ? n : 1);
+        }
+    for (c = c0; c < c1; ++c) {
+        cam__plane_copy(scratch, p->in + (size_t)c * ihw, p->ih, p->iw, p->pt, p->pl, W);
+        for (oy = 0; oy < p->oh; ++oy) {
+            const float *rb = scratch + (size_t)oy * p->sh * W;
+            float *orow = p->out + (size_t)c * ohw + (size_t)oy * p->ow;
+            int yc = cam__pool_count(oy * p->sh - p->pt, p->kh, p->dh, p->ih, p->pt, p->pb, p->count_include_pad);
+            cam__vf vy = cam__vf_set1((float)(yc > 0 ? yc : 1));
+            for (ox = 0; ox < p->ow; ox += CAM__VL) {
+                const float *ib = rb + ox * p->sw;
+                int n = p->ow - ox;
+                cam__vf acc = s2 ? cam__vf_loadu_s2(ib) : cam__vf_loadu(ib);
+                for (ky = 0; ky < p->kh; ++ky) {
+                    const float *r = ib + (size_t)ky * p->dh * W;
+                    for (kx = ky == 0; kx < p->kw; ++kx) {
+                        cam__vf v = s2 ? cam__vf_loadu_s2(r + kx * p->dw) : cam__vf_loadu(r + kx * p->dw);
+                        acc = p->is_max ? cam__vf_max(acc, v) : cam__vf_add(acc, v);
+                    }
+                }
+                if (!p->is_max) acc = cam__vf_div(acc, cam__vf_mul(vy, cam__vf_loadu(xdiv + ox)));
+                if (n >= CAM__VL) cam__vf_storeu(orow + ox, acc);
+                else cam__vf_store_n(orow + ox, acc, n);
+            }
+        }
+    }
+}
+
+/* GEMV/GEMM for FC layers at small M: each C element is one chain of vector
+   FMAs over k (CAM__VL lanes), a fixed horizontal sum, the scalar k tail,
+   bias, activation. Tiles of 4 columns (x 1 or 2 rows) only interleave
+   independent chains, so results do not depend on [n0,n1) or M. Each B row
+   is streamed once per pair of A rows. */
+CAM__INLINE float cam__gemm_fin(cam__vf acc, const float *a, const float *b, int kv, int k,
+                                const float *bias, int j, const cam__act_params *act)
+{
+    float s = cam__vf_hsum(acc);
+    int t;
+    for (t = kv; t < k; ++t) s += a[t] * b[t];
+    if (bias) s += bias[j];
+    return cam__act1(s, act);
+}
+
+CAM__KFN void CAM__SFX(cam__gemm_nt)(int m, int n, int k, const float *a, int lda, const float *b, int ldb,
+                                     const float *bias, float *c, int ldc, const cam__act_params *act,
+                                     int n0, int n1)
+{
+    int kv = k - k % CAM__VL, i, j, t;
+    (void)n;
+    for (i = 0; i < m; i += 2) {
+        const float *a0 = a + (size_t)i * lda, *a1 = i + 1 < m ? a0 + lda : a0;
+        float *c0 = c + (size_t)i * ldc, *c1 = c0 + ldc;
+        int two = i + 1 < m;
+        for (j = n0; j + 4 <= n1; j += 4) {
+            const float *b0 = b + (size_t)j * ldb, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
+            cam__vf s00 = cam__vf_zero(), s01 = s00, s02 = s00, s03 = s00;
+            cam__vf s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+            if (two) {
+                for (t = 0; t < kv; t += CAM__VL) {
+                    cam__vf x0 = cam__vf_loadu(a0 + t), x1 = cam__vf_loadu(a1 + t), w;
+                    w = cam__vf_loadu(b0 + t); s00 = cam__vf_fma(x0, w, s00); s10 = cam__vf_fma(x1, w, s10);
+                    w = cam__vf_loadu(b1 + t); s01 = cam__vf_fma(x0, w, s01); s11 = cam__vf_fma(x1, w, s11);
+                    w = cam__vf_loadu(b2 + t); s02 = cam__vf_fma(x0, w, s02); s12 = cam__vf_fma(x1, w, s12);
+                    w = cam__vf_loadu(b3 + t); s03 = cam__vf_fma(x0, w, s03); s13 = cam__vf_fma(x1, w, s13);
+                }
+                c1[j] = cam__gemm_fin(s10, a1, b0, kv, k, bias, j, act);
+                c1[j + 1] = cam__gemm_fin(s11, a1, b1, kv, k, bias, j + 1, act);
+                c1[j + 2] = cam__gemm_fin(s12, a1, b2, kv, k, bias, j + 2, act);
+                c1[j + 3] = cam__gemm_fin(s13, a1, b3, kv, k, bias, j + 3, act);
+            } else {
+                for (t = 0; t < kv; t += CAM__VL) {
+                    cam__vf x0 = cam__vf_loadu(a0 + t);
+                    s00 = cam__vf_fma(x0, cam__vf_loadu(b0 + t), s00);
+                    s01 = cam__vf_fma(x0, cam__vf_loadu(b1 + t), s01);
+                    s02 = cam__vf_fma(x0, cam__vf_loadu(b2 + t), s02);
+                    s03 = cam__vf_fma(x0, cam__vf_loadu(b3 + t), s03);
+                }
+            }
+            c0[j] = cam__gemm_fin(s00, a0, b0, kv, k, bias, j, act);
+            c0[j + 1] = cam__gemm_fin(s01, a0, b1, kv, k, bias, j + 1, act);
+            c0[j + 2] = cam__gemm_fin(s02, a0, b2, kv, k, bias, j + 2, act);
+            c0[j + 3] = cam__gemm_fin(s03, a0, b3, kv, k, bias, j + 3, act);
+        }
+        for (; j < n1; ++j) {
+            const float *b0 = b + (size_t)j * ldb;
+            cam__vf s00 = cam__vf_zero(), s10 = s00;
+            for (t = 0; t < kv; t += CAM__VL) {
+                cam__vf w = cam__vf_loadu(b0 + t);
+                s00 = cam__vf_fma(cam__vf_loadu(a0 + t), w, s00);
+                if (two) s10 = cam__vf_fma(cam__vf_loadu(a1 + t), w, s10);
+            }
+            c0[j] = cam__gemm_fin(s00, a0, b0, kv, k, bias, j, act);
+            if (two) c1[j] = cam__gemm_fin(s10, a1, b0, kv, k, bias, j, act);
+        }
+    }
+}
+#endif /* CAM__VL */
+
+/* >>kernel-conv
+   Dense direct convolution, im2col-free. A tile is CAM__CONV_PX_TILE (6)
+   output pixels x 16 output channels, held in registers (12 ymm on AVX2, 24 q
+   on NEON) while the kernel reduces over every input channel and tap in
+   (ic, ky, kx) order: per step 16 packed weights are loaded and each pixel's
+   input value is broadcast. Pixels address the input through their own
+   offsets (oy*sh*iw + ox*sw), so a tile may run across row ends and any
+   stride or dilation works. Tails: a tile with fewer pixels repeats the last
+   pixel's address and stores only the valid ones; the last channel block
+   computes all 16 lanes (packed weights are zero there) and stores only the
+   valid rows. Each output element is therefore one fixed chain of FMAs
+   starting from 0, then + bias, + res, act, whatever [oc0,oc1) and [px0,px1)
+   are. Pixels are walked in chunks of CAM__CONV_PX_CHUNK so that the input
+   rows of a chunk stay in cache while every channel block passes over them. */
+#ifndef CAM__CONV_PX_CHUNK
+#define CAM__CONV_PX_CHUNK 96
+#endif
+
+#if defined(CAM__SIMD_AVX2)
+/* r[j] lane i <- r[i] lane j */
+CAM__INLINE void cam__tr8_avx2(__m256 *r)
+{
+    __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+    __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+    __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+    __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+    __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    r[0] = _mm256_permute2f128_ps(s0, s4, 0x20);
+    r[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+    r[2] = _mm256_permute2f128_ps(s2, s6, 0x20);
+    r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+    r[4] = _mm256_permute2f128_ps(s0, s4, 0x31);
+    r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+    r[6] = _mm256_permute2f128_ps(s2, s6, 0x31);
+    r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+/* Epilogue for 8 channels: transpose pixel-major accumulators into channel
+   rows of (up to) 6 contiguous output pixels, then masked loads/stores. */
+CAM__INLINE void cam__conv_epi8_avx2(const cam__conv_params *p, __m256 *r, int o, int nrows, size_t ohw,
+                                     int px, __m256i mask, int full)
+{
+    int j;
+    cam__tr8_avx2(r);
+    if (full) {
+        /* 6 pixels: 4 + 2 plain moves (masked stores are slow on AMD) */
+        for (j = 0; j < nrows; ++j) {
+            size_t at = (size_t)(o + j) * ohw + px;
+            __m256 v = r[j];
+            __m128 lo;
+            if (p->bias) v = _mm256_add_ps(v, _mm256_set1_ps(p->bias[o + j]));
+            if (p->res) {
+                __m128 a = _mm_loadu_ps(p->res + at);
+                __m128 b = _mm_castpd_ps(_mm_load_sd((const double *)(const void *)(p->res + at + 4)));
+                v = _mm256_add_ps(v, _mm256_insertf128_ps(_mm256_castps128_ps256(a), b, 1));
+            }
+            v = cam__vf_act(v, &p->act);
+            lo = _mm256_castps256_ps128(v);
+            _mm_storeu_ps(p->out + at, lo);
+            _mm_store_sd((double *)(void *)(p->out + at + 4), _mm_castps_pd(_mm256_extractf128_ps(v, 1)));
+        }
+        return;
+    }
+    for (j = 0; j < nrows; ++j) {
+        size_t at = (size_t)(o + j) * ohw + px;
+        __m256 v = r[j];
+        if (p->bias) v = _mm256_add_ps(v, _mm256_set1_ps(p->bias[o + j]));
+        if (p->res) v = _mm256_add_ps(v, _mm256_maskload_ps(p->res + at, mask));
+        _mm256_maskstore_ps(p->out + at, mask, cam__vf_act(v, &p->act));
+    }
+}
+
+#define CAM__CONV_STEP_AVX2(q)                                                   \
+    do {                                                                         \
+        __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8), x;          \
+        x = _mm256_broadcast_ss(i0 + (q));                                       \
+        a0 = _mm256_fmadd_ps(x, w0, a0); a1 = _mm256_fmadd_ps(x, w1, a1);        \
+        x = _mm256_broadcast_ss(i1 + (q));                                       \
+        a2 = _mm256_fmadd_ps(x, w0, a2); a3 = _mm256_fmadd_ps(x, w1, a3);        \
+        x = _mm256_broadcast_ss(i2 + (q));                                       \
+        a4 = _mm256_fmadd_ps(x, w0, a4); a5 = _mm256_fmadd_ps(x, w1, a5);        \
+        x = _mm256_broadcast_ss(i3 + (q));                                       \
+        a6 = _mm256_fmadd_ps(x, w0, a6); a7 = _mm256_fmadd_ps(x, w1, a7);        \
+        x = _mm256_broadcast_ss(i4 + (q));                                       \
+        a8 = _mm256_fmadd_ps(x, w0, a8); a9 = _mm256_fmadd_ps(x, w1, a9);        \
+        x = _mm256_broadcast_ss(i5 + (q));                                       \
+        a10 = _mm256_fmadd_ps(x, w0, a10); a11 = _mm256_fmadd_ps(x, w1, a11);    \
+        w += CAM__CONV_OC_BLOCK;                                                 \
+    } while (0)
+
+/* One 6 px x 16 oc tile. ip: the 6 pixels' input addresses; toff: tap offsets. */
+CAM__INLINE void cam__conv_tile_avx2(const cam__conv_params *p, const float *wp, const float *const *ip,
+                                     const int *toff, int ntaps, size_t ihw, int o, int nrows,
+                                     size_t ohw, int px, int npx)
+{
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+    __m256 a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+    const float *i0 = ip[0], *i1 = ip[1], *i2 = ip[2], *i3 = ip[3], *i4 = ip[4], *i5 = ip[5];
+    const float *w = wp;
+    __m256 r[8];
+    __m256i mask = cam__mask8(npx);
+    int c, t;
+    if (ntaps == 1) {
+        size_t q = 0;
+        for (c = 0; c < p->ic; ++c, q += ihw) CAM__CONV_STEP_AVX2(q);
+    } else if (ntaps == 9) {
+        const size_t t0 = (size_t)toff[0], t1 = (size_t)toff[1], t2 = (size_t)toff[2];
+        const size_t t3 = (size_t)toff[3], t4 = (size_t)toff[4], t5 = (size_t)toff[5];
+        const size_t t6 = (size_t)toff[6], t7 = (size_t)toff[7], t8 = (size_t)toff[8];
+        size_t q = 0;
+        for (c = 0; c < p->ic; ++c, q += ihw) {
+            CAM__CONV_STEP_AVX2(q + t0); CAM__CONV_STEP_AVX2(q + t1); CAM__CONV_STEP_AVX2(q + t2);
+            CAM__CONV_STEP_AVX2(q + t3); CAM__CONV_STEP_AVX2(q + t4); CAM__CONV_STEP_AVX2(q + t5);
+            CAM__CONV_STEP_AVX2(q + t6); CAM__CONV_STEP_AVX2(q + t7); CAM__CONV_STEP_AVX2(q + t8);
+        }
+    } else {
+        size_t q = 0;
+        for (c = 0; c < p->ic; ++c, q += ihw)
+            for (t = 0; t < ntaps; ++t) CAM__CONV_STEP_AVX2(q + (size_t)toff[t]);
+    }
+    r[0] = a0; r[1] = a2; r[2] = a4; r[3] = a6; r[4] = a8; r[5] = a10;
+    r[6] = r[7] = _mm256_setzero_ps();
+    cam__conv_epi8_avx2(p, r, o, nrows < 8 ? nrows : 8, ohw, px, mask, npx == CAM__CONV_PX_TILE);
+    if (nrows > 8) {
+        r[0] = a1; r[1] = a3; r[2] = a5; r[3] = a7; r[4] = a9; r[5] = a11;
+        r[6] = r[7] = _mm256_setzero_ps();
+        cam__conv_epi8_avx2(p, r, o + 8, nrows - 8, ohw, px, mask, npx == CAM__CONV_PX_TILE);
+    }
+}
+#undef CAM__CONV_STEP_AVX2
+#endif /* CAM__SIMD_AVX2 */
+
+#if defined(CAM__SIMD_NEON)
+/* 6 px x 16 oc = 24 q accumulators + 4 weight registers of the 32; named
+   variables (not an array) so that the compiler keeps them in registers. */
+#define CAM__CONV_PX_NEON(k, x)                                                  \
+    do {                                                                         \
+        float xs = (x);                                                          \
+        c##k##0 = vfmaq_n_f32(c##k##0, w0, xs);                                  \
+        c##k##1 = vfmaq_n_f32(c##k##1, w1, xs);                                  \
+        c##k##2 = vfmaq_n_f32(c##k##2, w2, xs);                                  \
+        c##k##3 = vfmaq_n_f32(c##k##3, w3, xs);                                  \
+    } while (0)
+#define CAM__CONV_STEP_NEON(q)                                                   \
+    do {                                                                         \
+        float32x4_t w0 = vld1q_f32(w), w1 = vld1q_f32(w + 4);                    \
+        float32x4_t w2 = vld1q_f32(w + 8), w3 = vld1q_f32(w + 12);               \
+        CAM__CONV_PX_NEON(0, i0[q]);                                             \
+        CAM__CONV_PX_NEON(1, i1[q]);                                             \
+        CAM__CONV_PX_NEON(2, i2[q]);                                             \
+        CAM__CONV_PX_NEON(3, i3[q]);                                             \
+        CAM__CONV_PX_NEON(4, i4[q]);                                             \
+        CAM__CONV_PX_NEON(5, i5[q]);                                             \
+        w += CAM__CONV_OC_BLOCK;                                                 \
+    } while (0)
+
+CAM__INLINE void cam__conv_tile_neon(const cam__conv_params *p, const float *wp, const float *const *ip,
+                                     const int *toff, int ntaps, size_t ihw, int o, int nrows,
+                                     size_t ohw, int px, int npx)
+{
+    float32x4_t c00 = vdupq_n_f32(0.0f), c01 = c00, c02 = c00, c03 = c00;
+    float32x4_t c10 = c00, c11 = c00, c12 = c00, c13 = c00, c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+    float32x4_t c30 = c00, c31 = c00, c32 = c00, c33 = c00, c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+    float32x4_t c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+    const float *i0 = ip[0], *i1 = ip[1], *i2 = ip[2], *i3 = ip[3], *i4 = ip[4], *i5 = ip[5];
+    float buf[CAM__CONV_PX_TILE][CAM__CONV_OC_BLOCK];
+    const float *w = wp;
+    int c, t, k, j;
+    if (ntaps == 1) {
+        size_t q = 0;
+        for (c = 0; c < p->ic; ++c, q += ihw) CAM__CONV_STEP_NEON(q);
+    } else {
+        size_t cq = 0;
+        for (c = 0; c < p->ic; ++c, cq += ihw)
+            for (t = 0; t < ntaps; ++t) {
+                size_t q = cq + (size_t)toff[t];
+                CAM__CONV_STEP_NEON(q);
+            }
+    }
+    vst1q_f32(&buf[0][0], c00), vst1q_f32(&buf[0][4], c01), vst1q_f32(&buf[0][8], c02), vst1q_f32(&buf[0][12], c03);
+    vst1q_f32(&buf[1][0], c10), vst1q_f32(&buf[1][4], c11), vst1q_f32(&buf[1][8], c12), vst1q_f32(&buf[1][12], c13);
+    vst1q_f32(&buf[2][0], c20), vst1q_f32(&buf[2][4], c21), vst1q_f32(&buf[2][8], c22), vst1q_f32(&buf[2][12], c23);
+    vst1q_f32(&buf[3][0], c30), vst1q_f32(&buf[3][4], c31), vst1q_f32(&buf[3][8], c32), vst1q_f32(&buf[3][12], c33);
+    vst1q_f32(&buf[4][0], c40), vst1q_f32(&buf[4][4], c41), vst1q_f32(&buf[4][8], c42), vst1q_f32(&buf[4][12], c43);
+    vst1q_f32(&buf[5][0], c50), vst1q_f32(&buf[5][4], c51), vst1q_f32(&buf[5][8], c52), vst1q_f32(&buf[5][12], c53);
+    for (j = 0; j < nrows; ++j) {
+        float row[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        size_t at = (size_t)(o + j) * ohw + px;
+        for (k = 0; k < npx; ++k) row[k] = buf[k][j];
+        for (k = 0; k < npx; k += 4) {
+            int n = npx - k < 4 ? npx - k : 4;
+            float32x4_t v = vld1q_f32(row + k);
+            if (p->bias) v = vaddq_f32(v, vdupq_n_f32(p->bias[o + j]));
+            if (p->res) v = vaddq_f32(v, cam__vf_load_n(p->res + at + k, n));
+            cam__vf_store_n(p->out + at + k, cam__vf_act(v, &p->act), n);
+        }
+    }
+}
+#undef CAM__CONV_STEP_NEON
+#undef CAM__CONV_PX_NEON
+#endif /* CAM__SIMD_NEON */
+
+#if defined(CAM__VL)
+CAM__KFN void CAM__SFX(cam__conv)(const cam__conv_params *p, int oc0, int oc1, int px0, int px1)
+{
+    int toff[CAM__CONV_MAX_TAPS];
+    int ntaps = p->kh * p->kw, ky, kx, o, pc, px, k;
+    size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
+    size_t block = (size_t)p->ic * ntaps * CAM__CONV_OC_BLOCK;
+    if (ntaps > CAM__CONV_MAX_TAPS) {
+        cam__conv_ref(p, oc0, oc1, px0, px1);
+        return;
+    }
+    for (ky = 0; ky < p->kh; ++ky)
+        for (kx = 0; kx < p->kw; ++kx) toff[ky * p->kw + kx] = ky * p->dh * p->iw + kx * p->dw;
+    for (pc = px0; pc < px1; pc += CAM__CONV_PX_CHUNK) {
+        int pe = px1 - pc < CAM__CONV_PX_CHUNK ? px1 : pc + CAM__CONV_PX_CHUNK;
+        for (o = oc0; o < oc1; o += CAM__CONV_OC_BLOCK) {
+            const float *wp = p->w + (size_t)(o / CAM__CONV_OC_BLOCK) * block;
+            int nrows = oc1 - o < CAM__CONV_OC_BLOCK ? oc1 - o : CAM__CONV_OC_BLOCK;
+            for (px = pc; px < pe; px += CAM__CONV_PX_TILE) {
+                const float *ip[CAM__CONV_PX_TILE];
+                int npx = pe - px < CAM__CONV_PX_TILE ? pe - px : CAM__CONV_PX_TILE;
+                int oy = px / p->ow, ox = px % p->ow;
+                for (k = 0; k < CAM__CONV_PX_TILE; ++k) {
+                    if (k >= npx) {
+                        ip[k] = ip[k - 1];
+                        continue;
+                    }
+                    ip[k] = p->in + (size_t)oy * p->sh * p->iw + (size_t)ox * p->sw;
+                    if (++ox == p->ow) ox = 0, ++oy;
+                }
+                CAM__SFX(cam__conv_tile)(p, wp, ip, toff, ntaps, ihw, o, nrows, ohw, px, npx);
+            }
+        }
+    }
+}
+#endif
+
+/* >>kernel-dispatch: cam__X is the variant this build selected. */
+#if defined(CAM__VL)
+#define CAM__PICK(name) CAM__SFX(name)
+#else
+#define CAM__PICK(name) name##_ref
+#endif
+CAM__KFN void cam__conv(const cam__conv_params *p, int oc0, int oc1, int px0, int px1)
+{
+    CAM__PICK(cam__conv)(p, oc0, oc1, px0, px1);
+}
+CAM__KFN void cam__dwconv(const cam__dwconv_params *p, int c0, int c1) { CAM__PICK(cam__dwconv)(p, c0, c1); }
+CAM__KFN void cam__pool2d(const cam__pool_params *p, int c0, int c1) { CAM__PICK(cam__pool2d)(p, c0, c1); }
+CAM__KFN void cam__gemm_nt(int m, int n, int k, const float *a, int lda, const float *b, int ldb,
+                           const float *bias, float *c, int ldc, const cam__act_params *act, int n0, int n1)
+{
+    CAM__PICK(cam__gemm_nt)(m, n, k, a, lda, b, ldb, bias, c, ldc, act, n0, n1);
+}
+CAM__KFN void cam__vec_act(const float *x, float *y, size_t n, const cam__act_params *act)
+{
+    CAM__PICK(cam__vec_act)(x, y, n, act);
+}
+CAM__KFN void cam__vec_exp(const float *x, float *y, size_t n) { CAM__PICK(cam__vec_exp)(x, y, n); }
+#undef CAM__PICK
 
 #endif /* CAM_SIMD_H_INCLUDED */

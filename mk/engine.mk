@@ -1,5 +1,21 @@
 # mk/engine.mk - the command-line tool and engine tests (owner: engine)
 CLI_SRCS = examples/cam.c examples/cam_cmd_engine.c examples/cam_cmd_vis.c examples/cam_cmd_eval.c
+CONFORMANCE_LIST ?= /work/shared/conformance/onnx-cnn-required.txt
+ONNX_TESTDATA ?= /usr/share/libonnx-testdata/data
 
 $(BUILD)/cam: $(CLI_SRCS) examples/cam_cli.h $(BUILD)/cam_impl.o
 	$(CC) $(ALL_CFLAGS) -Iexamples $(CLI_SRCS) $(BUILD)/cam_impl.o -o $@ $(LIBS)
+
+$(BUILD)/conformance: tests/conformance.c $(BUILD)/cam_impl.o
+	$(CC) $(ALL_CFLAGS) $< $(BUILD)/cam_impl.o -o $@ $(LIBS)
+
+$(BUILD)/test_engine: tests/test_engine.c tests/test_util.h $(BUILD)/cam_impl.o
+	$(CC) $(ALL_CFLAGS) $< $(BUILD)/cam_impl.o -o $@ $(LIBS)
+
+# cam.h must also compile as C++ with the same warnings.
+$(BUILD)/test_engine_cxx: tests/test_engine_cxx.cc $(HEADERS) | $(BUILD)
+	$(CXX) $(ALL_CXXFLAGS) $< -o $@ $(LIBS)
+
+ALL_TARGETS += $(BUILD)/conformance $(BUILD)/test_engine
+TEST_DEPS += $(BUILD)/conformance $(BUILD)/test_engine $(BUILD)/test_engine_cxx
+TEST_PROGS += "$(BUILD)/conformance $(CONFORMANCE_LIST) $(ONNX_TESTDATA)" "$(BUILD)/test_engine $(BUILD)" $(BUILD)/test_engine_cxx

@@ -1,0 +1,748 @@
+/* Engine tests: error paths (every cam_result code, by code and message),
+   hostile files (truncation, byte flips), fusion, CAM head, threads, memory.
+   Models are written as protobuf bytes right here, so the test needs no
+   Python. usage: test_engine [BUILD_DIR] (scratch files go there). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include "cam.h"
+#include "test_util.h"
+
+/* ---- a tiny protobuf writer ---- */
+typedef struct pbw {
+    unsigned char *b;
+    size_t n, cap;
+} pbw;
+
+static void pb_put(pbw *w, const void *p, size_t n)
+{
+    if (w->n + n > w->cap) {
+        w->cap = (w->n + n) * 2 + 64;
+        w->b = (unsigned char *)realloc(w->b, w->cap);
+    }
+    memcpy(w->b + w->n, p, n);
+    w->n += n;
+}
+static void pb_varint(pbw *w, uint64_t v)
+{
+    unsigned char c;
+    do {
+        c = (unsigned char)(v & 0x7f);
+        v >>= 7;
+        if (v)
+            c |= 0x80;
+        pb_put(w, &c, 1);
+    } while (v);
+}
+static void pb_key(pbw *w, int field, int wire) { pb_varint(w, (uint64_t)field << 3 | (uint64_t)wire); }
+static void pb_int(pbw *w, int field, int64_t v) { pb_key(w, field, 0); pb_varint(w, (uint64_t)v); }
+static void pb_bytes(pbw *w, int field, const void *p, size_t n) { pb_key(w, field, 2); pb_varint(w, n); pb_put(w, p, n); }
+static void pb_str(pbw *w, int field, const char *s) { pb_bytes(w, field, s, strlen(s)); }
+static void pb_msg(pbw *w, int field, pbw *sub) { pb_bytes(w, field, sub->b, sub->n); free(sub->b); memset(sub, 0, sizeof *sub); }
+static void pb_float(pbw *w, int field, float f) { pb_key(w, field, 5); pb_put(w, &f, 4); }
+
+static void pb_tensor(pbw *w, int field, const char *name, int ndim, const int64_t *dims, int dtype, const void *data, size_t bytes)
+{
+    pbw t = {0, 0, 0};
+    int i;
+    for (i = 0; i < ndim; i++)
+        pb_int(&t, 1, dims[i]);
+    pb_int(&t, 2, dtype);
+    pb_str(&t, 8, name);
+    pb_bytes(&t, 9, data, bytes);
+    pb_msg(w, field, &t);
+}
+
+static void pb_vi(pbw *w, int field, const char *name, int elem, int ndim, const int64_t *dims)
+{
+    pbw v = {0, 0, 0}, tp = {0, 0, 0}, tt = {0, 0, 0}, sh = {0, 0, 0};
+    int i;
+    for (i = 0; i < ndim; i++) {
+        pbw d = {0, 0, 0};
+        if (dims[i] >= 0)
+            pb_int(&d, 1, dims[i]);
+        else
+            pb_str(&d, 2, "N");
+        pb_msg(&sh, 1, &d);
+    }
+    pb_int(&tt, 1, elem);
+    pb_msg(&tt, 2, &sh);
+    pb_msg(&tp, 1, &tt);
+    pb_str(&v, 1, name);
+    pb_msg(&v, 2, &tp);
+    pb_msg(w, field, &v);
+}
+
+/* attrs: a pbw holding already-encoded AttributeProto messages (field 5) */
+static void attr_int(pbw *a, const char *name, int64_t v)
+{
+    pbw t = {0, 0, 0};
+    pb_str(&t, 1, name);
+    pb_int(&t, 3, v);
+    pb_int(&t, 20, 2);
+    pb_msg(a, 5, &t);
+}
+static void attr_ints(pbw *a, const char *name, int n, const int64_t *v)
+{
+    pbw t = {0, 0, 0};
+    int i;
+    pb_str(&t, 1, name);
+    for (i = 0; i < n; i++)
+        pb_int(&t, 8, v[i]);
+    pb_int(&t, 20, 7);
+    pb_msg(a, 5, &t);
+}
+static void attr_float(pbw *a, const char *name, float v)
+{
+    pbw t = {0, 0, 0};
+    pb_str(&t, 1, name);
+    pb_float(&t, 2, v);
+    pb_int(&t, 20, 1);
+    pb_msg(a, 5, &t);
+}
+
+static void pb_node(pbw *g, const char *op, const char *name, const char *ins, const char *outs, pbw *attrs)
+{
+    pbw n = {0, 0, 0};
+    char buf[256], *tok;
+    snprintf(buf, sizeof buf, "%s", ins);
+    for (tok = strtok(buf, ","); tok; tok = strtok(NULL, ","))
+        pb_str(&n, 1, strcmp(tok, "-") ? tok : "");
+    snprintf(buf, sizeof buf, "%s", outs);
+    for (tok = strtok(buf, ","); tok; tok = strtok(NULL, ","))
+        pb_str(&n, 2, tok);
+    pb_str(&n, 3, name);
+    pb_str(&n, 4, op);
+    if (attrs && attrs->n) {
+        pb_put(&n, attrs->b, attrs->n);
+        free(attrs->b);
+        memset(attrs, 0, sizeof *attrs);
+    }
+    pb_msg(g, 1, &n);
+}
+
+static void pb_model(pbw *m, pbw *graph, int opset)
+{
+    pbw o = {0, 0, 0}, md = {0, 0, 0};
+    pb_int(m, 1, 8);
+    pb_str(&o, 1, "");
+    pb_int(&o, 2, opset);
+    pb_msg(m, 8, &o);
+    pb_msg(m, 7, graph);
+    pb_str(&md, 1, "cam.labels");
+    pb_str(&md, 2, "a\nb\nc\nd\ne");
+    pb_msg(m, 14, &md);
+}
+
+static uint32_t rng_next(uint32_t *s)
+{
+    *s = *s * 1664525u + 1013904223u;
+    return *s >> 8;
+}
+
+static float *rand_floats(uint32_t *seed, size_t n, float scale)
+{
+    float *f = (float *)malloc(n * sizeof(float));
+    size_t i;
+    for (i = 0; i < n; i++)
+        f[i] = ((float)(rng_next(seed) % 20001) / 10000.0f - 1.0f) * scale;
+    return f;
+}
+
+enum { C1 = 16, C2 = 16, NCLS = 5, HW = 24 };
+
+/* conv-BN-relu, conv + residual add + relu (the CAM feature), GAP, flatten,
+   Gemm, softmax. opt_bad_op replaces the softmax by an unknown op. */
+static pbw make_cnn(const char *last_op)
+{
+    pbw g = {0, 0, 0}, m = {0, 0, 0}, a = {0, 0, 0};
+    uint32_t seed = 42;
+    int64_t d_w1[4] = {C1, 3, 3, 3}, d_c1[1] = {C1}, d_w2[4] = {C2, C1, 3, 3}, d_fc[2] = {NCLS, C2}, d_b[1] = {NCLS};
+    int64_t in_d[4] = {-1, 3, HW, HW}, out_d[2] = {-1, NCLS}, pads[4] = {1, 1, 1, 1};
+    float *w1 = rand_floats(&seed, C1 * 27, 0.3f), *b1 = rand_floats(&seed, C1, 0.1f);
+    float *sc = rand_floats(&seed, C1, 0.5f), *bb = rand_floats(&seed, C1, 0.2f), *mean = rand_floats(&seed, C1, 0.2f);
+    float *var = rand_floats(&seed, C1, 0.5f), *w2 = rand_floats(&seed, C2 * C1 * 9, 0.15f);
+    float *fc = rand_floats(&seed, NCLS * C2, 0.5f), *fb = rand_floats(&seed, NCLS, 0.1f);
+    int i;
+    for (i = 0; i < C1; i++) {
+        var[i] = fabsf(var[i]) + 0.5f;
+        sc[i] += 1.0f;
+    }
+    pb_tensor(&g, 5, "w1", 4, d_w1, 1, w1, C1 * 27 * 4);
+    pb_tensor(&g, 5, "b1", 1, d_c1, 1, b1, C1 * 4);
+    pb_tensor(&g, 5, "bn_s", 1, d_c1, 1, sc, C1 * 4);
+    pb_tensor(&g, 5, "bn_b", 1, d_c1, 1, bb, C1 * 4);
+    pb_tensor(&g, 5, "bn_m", 1, d_c1, 1, mean, C1 * 4);
+    pb_tensor(&g, 5, "bn_v", 1, d_c1, 1, var, C1 * 4);
+    pb_tensor(&g, 5, "w2", 4, d_w2, 1, w2, C2 * C1 * 9 * 4);
+    pb_tensor(&g, 5, "fc_w", 2, d_fc, 1, fc, NCLS * C2 * 4);
+    pb_tensor(&g, 5, "fc_b", 1, d_b, 1, fb, NCLS * 4);
+    attr_ints(&a, "pads", 4, pads);
+    pb_node(&g, "Conv", "conv1", "x,w1,b1", "c1", &a);
+    pb_node(&g, "BatchNormalization", "bn1", "c1,bn_s,bn_b,bn_m,bn_v", "n1", NULL);
+    pb_node(&g, "Relu", "relu1", "n1", "r1", NULL);
+    attr_ints(&a, "pads", 4, pads);
+    pb_node(&g, "Conv", "conv2", "r1,w2", "c2", &a);
+    pb_node(&g, "Add", "add", "c2,r1", "a2", NULL);
+    pb_node(&g, "Relu", "relu2", "a2", "feat", NULL);
+    pb_node(&g, "GlobalAveragePool", "gap", "feat", "gap", NULL);
+    pb_node(&g, "Flatten", "flat", "gap", "flat", NULL);
+    attr_int(&a, "transB", 1);
+    attr_float(&a, "alpha", 0.5f);
+    pb_node(&g, "Gemm", "fc", "flat,fc_w,fc_b", "logits", &a);
+    attr_int(&a, "axis", 1);
+    pb_node(&g, last_op, "softmax", "logits", "prob", &a);
+    pb_vi(&g, 11, "x", 1, 4, in_d);
+    pb_vi(&g, 12, "prob", 1, 2, out_d);
+    pb_model(&m, &g, 13);
+    free(w1); free(b1); free(sc); free(bb); free(mean); free(var); free(w2); free(fc); free(fb);
+    return m;
+}
+
+/* Reshape whose target shape is a graph input (int64). */
+static pbw make_reshape(void)
+{
+    pbw g = {0, 0, 0}, m = {0, 0, 0};
+    int64_t in_d[2] = {3, 4}, sd[1] = {2}, out_d[2] = {-1, -1};
+    pb_node(&g, "Reshape", "reshape", "data,shape", "y", NULL);
+    pb_node(&g, "Relu", "relu", "y", "z", NULL);
+    pb_vi(&g, 11, "data", 1, 2, in_d);
+    pb_vi(&g, 11, "shape", 7, 1, sd);
+    pb_vi(&g, 12, "z", 1, 2, out_d);
+    pb_model(&m, &g, 14);
+    return m;
+}
+
+/* An initializer with absurd dims. */
+static pbw make_absurd(void)
+{
+    pbw g = {0, 0, 0}, m = {0, 0, 0}, t = {0, 0, 0};
+    int64_t in_d[2] = {1, 4};
+    pb_int(&t, 1, (int64_t)1 << 40);
+    pb_int(&t, 1, 4);
+    pb_int(&t, 2, 1);
+    pb_str(&t, 8, "huge");
+    pb_bytes(&t, 9, "abcd", 4);
+    pb_msg(&g, 5, &t);
+    pb_node(&g, "Add", "add", "x,huge", "y", NULL);
+    pb_vi(&g, 11, "x", 1, 2, in_d);
+    pb_vi(&g, 12, "y", 1, 2, in_d);
+    pb_model(&m, &g, 13);
+    return m;
+}
+
+static int has(const char *s, const char *sub)
+{
+    return s && strstr(s, sub) != NULL;
+}
+
+/* Allocator that counts calls and can be told to fail. */
+typedef struct count_alloc {
+    long calls;
+    long fail_at; /* fail the call with this index; -1 never */
+} count_alloc;
+
+static void *ca_alloc(size_t size, size_t align, void *user)
+{
+    count_alloc *c = (count_alloc *)user;
+    unsigned char *raw, *p;
+    if (c->fail_at >= 0 && c->calls == c->fail_at) {
+        c->calls++;
+        return NULL;
+    }
+    c->calls++;
+    raw = (unsigned char *)malloc(size + align + sizeof(void *));
+    if (!raw)
+        return NULL;
+    p = raw + sizeof(void *);
+    p += (align - (uintptr_t)p % align) % align;
+    memcpy(p - sizeof(void *), &raw, sizeof raw);
+    return p;
+}
+
+static void ca_free(void *ptr, void *user)
+{
+    unsigned char *raw;
+    (void)user;
+    if (!ptr)
+        return;
+    memcpy(&raw, (unsigned char *)ptr - sizeof(void *), sizeof raw);
+    free(raw);
+}
+
+static float *make_input(int n)
+{
+    uint32_t seed = 7;
+    return rand_floats(&seed, (size_t)n * 3 * HW * HW, 1.0f);
+}
+
+static void test_errors(test_ctx *t, const pbw *cnn, const char *dir)
+{
+    cam_net *net = NULL;
+    cam_error err;
+    cam_result r;
+    char path[512];
+    pbw bad = make_cnn("FooBarOp"), absurd = make_absurd();
+    float *x = make_input(1);
+    cam_tensor in;
+    int i;
+
+    test_report(t, !strcmp(cam_result_str(CAM_OK), "ok") && !strcmp(cam_result_str(CAM_ERR_SHAPE), "shape mismatch") &&
+                       !strcmp(cam_result_str((cam_result)-99), "unknown error"),
+                "result_str", "unexpected texts");
+    r = cam_net_load("/nonexistent/model.onnx", NULL, &net, &err);
+    test_report(t, r == CAM_ERR_IO && err.code == CAM_ERR_IO && has(err.message, "/nonexistent/model.onnx") && !net,
+                "error_io_missing_file", "got %d '%s'", r, err.message);
+    r = cam_net_load_memory("not an onnx file at all", 23, NULL, &net, &err);
+    test_report(t, r == CAM_ERR_FORMAT && has(err.message, "onnx"), "error_format_garbage", "got %d '%s'", r, err.message);
+    r = cam_net_load_memory(cnn->b, cnn->n, NULL, NULL, &err);
+    test_report(t, r == CAM_ERR_INVALID_ARG, "error_invalid_arg_null_out", "got %d", r);
+    r = cam_net_load_memory(bad.b, bad.n, NULL, &net, &err);
+    test_report(t, r == CAM_ERR_UNSUPPORTED && has(err.message, "FooBarOp"), "error_unsupported_op", "got %d '%s'", r, err.message);
+    r = cam_net_load_memory(absurd.b, absurd.n, NULL, &net, &err);
+    test_report(t, r == CAM_ERR_LIMIT && has(err.message, "huge"), "error_limit_absurd_dims", "got %d '%s'", r, err.message);
+    {
+        cam_net_desc d;
+        const char *keep[1] = {"no_such_tensor"};
+        memset(&d, 0, sizeof d);
+        d.keep = keep;
+        d.n_keep = 1;
+        r = cam_net_load_memory(cnn->b, cnn->n, &d, &net, &err);
+        test_report(t, r == CAM_ERR_NOT_FOUND && has(err.message, "no_such_tensor"), "error_not_found_keep", "got %d '%s'", r,
+                    err.message);
+    }
+    /* out of memory at every allocation of a load */
+    {
+        int all_nomem = 1, n_fail = 0;
+        for (i = 0; i < 400; i++) {
+            count_alloc ca = {0, 0};
+            cam_net_desc d;
+            memset(&d, 0, sizeof d);
+            ca.fail_at = i;
+            d.allocator.alloc = ca_alloc;
+            d.allocator.free = ca_free;
+            d.allocator.user = &ca;
+            d.threads = 1;
+            r = cam_net_load_memory(cnn->b, cnn->n, &d, &net, &err);
+            if (r == CAM_OK) {
+                cam_net_free(net);
+                if (ca.calls <= i)
+                    break;
+                /* a failing allocation the library could do without */
+                continue;
+            }
+            n_fail++;
+            if (r != CAM_ERR_NOMEM || !has(err.message, "memory"))
+                all_nomem = 0;
+        }
+        test_report(t, all_nomem && n_fail > 5, "error_nomem_every_allocation", "%d failures, all NOMEM=%d", n_fail, all_nomem);
+    }
+    r = cam_net_load_memory(cnn->b, cnn->n, NULL, &net, &err);
+    test_report(t, r == CAM_OK, "load_cnn", "%s", err.message);
+    if (r != CAM_OK)
+        goto out;
+    in.dtype = CAM_FLOAT32;
+    in.ndim = 4;
+    in.dims[0] = 1;
+    in.dims[1] = 4; /* wrong channel count */
+    in.dims[2] = HW;
+    in.dims[3] = HW;
+    in.data = x;
+    r = cam_net_forward(net, &in, 1);
+    test_report(t, r == CAM_ERR_SHAPE && has(cam_net_last_error(net), "input channels"), "error_shape_wrong_input",
+                "got %d '%s'", r, cam_net_last_error(net));
+    in.dims[1] = 3;
+    r = cam_net_forward(net, &in, 2);
+    test_report(t, r == CAM_ERR_INVALID_ARG && has(cam_net_last_error(net), "inputs"), "error_invalid_arg_input_count",
+                "got %d '%s'", r, cam_net_last_error(net));
+    in.dtype = CAM_INT64;
+    r = cam_net_forward(net, &in, 1);
+    test_report(t, r == CAM_ERR_INVALID_ARG && has(cam_net_last_error(net), "float32"), "error_invalid_arg_dtype", "got %d '%s'",
+                r, cam_net_last_error(net));
+    in.dtype = CAM_FLOAT32;
+    r = cam_net_forward(net, &in, 1);
+    test_report(t, r == CAM_OK, "forward_after_errors", "%s", cam_net_last_error(net));
+    {
+        cam_tensor v;
+        r = cam_net_tensor(net, "nope", &v);
+        test_report(t, r == CAM_ERR_NOT_FOUND && has(cam_net_last_error(net), "nope"), "error_not_found_tensor", "got %d", r);
+        r = cam_net_tensor(net, "c2", &v);
+        test_report(t, r == CAM_ERR_NOT_FOUND && has(cam_net_last_error(net), "keep"), "error_not_found_unkept", "got %d '%s'",
+                    r, cam_net_last_error(net));
+    }
+    cam_net_free(net);
+    net = NULL;
+    /* npy errors */
+    {
+        static const char dict[] = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
+        unsigned char buf[256];
+        cam_tensor nt;
+        size_t hl = 128;
+        unsigned char good_hdr[128];
+        memset(good_hdr, ' ', sizeof good_hdr);
+        memcpy(good_hdr, "\x93NUMPY\x01\x00\x76\x00", 10);
+        memcpy(good_hdr + 10, dict, sizeof dict - 1);
+        good_hdr[127] = '\n';
+        memcpy(buf, good_hdr, hl);
+        memset(buf + hl, 0, 24);
+        r = cam_npy_load_memory(buf, hl + 24, &nt, &err);
+        test_report(t, r == CAM_OK && nt.ndim == 2 && nt.dims[0] == 2 && nt.dims[1] == 3 && nt.dtype == CAM_FLOAT32,
+                    "npy_load_memory", "got %d '%s'", r, err.message);
+        if (r == CAM_OK)
+            cam_npy_free(&nt);
+        r = cam_npy_load_memory(buf, hl + 23, &nt, &err);
+        test_report(t, r == CAM_ERR_FORMAT && has(err.message, "truncated"), "npy_error_truncated", "got %d '%s'", r, err.message);
+        memcpy(buf + 10 + 11, ">f4", 3);
+        r = cam_npy_load_memory(buf, hl + 24, &nt, &err);
+        test_report(t, r == CAM_ERR_UNSUPPORTED && has(err.message, ">f4"), "npy_error_dtype", "got %d '%s'", r, err.message);
+        r = cam_npy_load_memory("\x93NUMPX", 6, &nt, &err);
+        test_report(t, r == CAM_ERR_FORMAT && has(err.message, "magic"), "npy_error_magic", "got %d '%s'", r, err.message);
+        buf[8] = 0xff;
+        r = cam_npy_load_memory(buf, hl + 24, &nt, &err);
+        test_report(t, r == CAM_ERR_FORMAT && has(err.message, "header"), "npy_error_header_length", "got %d '%s'", r, err.message);
+        snprintf(path, sizeof path, "%s/test_engine_rt.npy", dir);
+        {
+            int64_t vals[5] = {1, -2, 3, 1LL << 40, 5};
+            cam_tensor st, lt;
+            st.dtype = CAM_INT64;
+            st.ndim = 1;
+            st.dims[0] = 5;
+            st.data = vals;
+            r = cam_npy_save(path, &st, &err);
+            if (r == CAM_OK)
+                r = cam_npy_load(path, &lt, &err);
+            test_report(t, r == CAM_OK && lt.dtype == CAM_INT64 && lt.ndim == 1 && lt.dims[0] == 5 && !memcmp(lt.data, vals, sizeof vals),
+                        "npy_round_trip", "got %d '%s'", r, err.message);
+            if (r == CAM_OK)
+                cam_npy_free(&lt);
+        }
+        r = cam_npy_load("/nonexistent.npy", &nt, &err);
+        test_report(t, r == CAM_ERR_IO, "npy_error_io", "got %d", r);
+    }
+out:
+    free(bad.b);
+    free(absurd.b);
+    free(x);
+}
+
+/* Truncations and byte flips must end in a clean error (or a model that
+   loads and runs), never in a crash. */
+static void test_hostile(test_ctx *t, const pbw *cnn)
+{
+    size_t cut;
+    int bad_code = 0, loaded = 0, iter;
+    uint32_t seed = 1234;
+    float *x = make_input(1);
+    cam_tensor in;
+    unsigned char *copy = (unsigned char *)malloc(cnn->n);
+    in.dtype = CAM_FLOAT32;
+    in.ndim = 4;
+    in.dims[0] = 1;
+    in.dims[1] = 3;
+    in.dims[2] = HW;
+    in.dims[3] = HW;
+    in.data = x;
+    for (cut = 0; cut < cnn->n; cut += 1 + cut / 64) {
+        cam_net *net = NULL;
+        cam_error err;
+        cam_result r = cam_net_load_memory(cnn->b, cut, NULL, &net, &err);
+        if (r == CAM_OK) {
+            loaded++;
+            cam_net_forward(net, &in, 1);
+            cam_net_free(net);
+        } else if (r > 0 || !err.message[0] || err.code != r) {
+            bad_code++;
+        }
+    }
+    test_report(t, bad_code == 0, "hostile_truncation", "%d loads without a message", bad_code);
+    for (iter = 0; iter < 1500; iter++) {
+        cam_net *net = NULL;
+        cam_error err;
+        cam_result r;
+        int flips = 1 + (int)(rng_next(&seed) % 4), f;
+        memcpy(copy, cnn->b, cnn->n);
+        for (f = 0; f < flips; f++)
+            copy[rng_next(&seed) % cnn->n] ^= (unsigned char)(1 + rng_next(&seed) % 255);
+        r = cam_net_load_memory(copy, cnn->n, NULL, &net, &err);
+        if (r == CAM_OK) {
+            loaded++;
+            cam_net_forward(net, &in, 1);
+            cam_net_free(net);
+        } else if (r > 0 || !err.message[0]) {
+            bad_code++;
+        }
+    }
+    test_report(t, bad_code == 0, "hostile_byte_flips", "%d errors without a message (%d loaded)", bad_code, loaded);
+    free(copy);
+    free(x);
+}
+
+static int run_net(cam_net *net, const float *x, int n, cam_tensor *out)
+{
+    cam_tensor in;
+    in.dtype = CAM_FLOAT32;
+    in.ndim = 4;
+    in.dims[0] = n;
+    in.dims[1] = 3;
+    in.dims[2] = HW;
+    in.dims[3] = HW;
+    in.data = (void *)x;
+    if (cam_net_forward(net, &in, 1) != CAM_OK)
+        return -1;
+    return cam_net_output(net, 0, out) == CAM_OK ? 0 : -1;
+}
+
+static void test_compile(test_ctx *t, const pbw *cnn)
+{
+    cam_net *fused = NULL, *plain = NULL;
+    cam_net_desc d;
+    cam_error err;
+    cam_tensor a, b, feat, logits;
+    cam_head head;
+    cam_net_stats st;
+    const char *keep[1] = {"logits"};
+    float *x = make_input(2);
+    float *ref = NULL;
+    int i, c, k, ok;
+    memset(&d, 0, sizeof d);
+    d.threads = 1;
+    d.keep = keep;
+    d.n_keep = 1;
+    if (cam_net_load_memory(cnn->b, cnn->n, &d, &fused, &err) != CAM_OK) {
+        test_report(t, 0, "compile_load", "%s", err.message);
+        free(x);
+        return;
+    }
+    d.no_fuse = 1;
+    if (cam_net_load_memory(cnn->b, cnn->n, &d, &plain, &err) != CAM_OK) {
+        test_report(t, 0, "compile_load_no_fuse", "%s", err.message);
+        cam_net_free(fused);
+        free(x);
+        return;
+    }
+    cam_net_get_stats(fused, &st);
+    test_report(t, st.n_steps < st.n_nodes && st.n_nodes == 10 && st.opset == 13 && st.macs == (int64_t)HW * HW * 9 * (3 * C1 + C1 * C2) + C2 * NCLS,
+                "compile_fused_steps", "%d steps for %d nodes, macs %lld", st.n_steps, st.n_nodes, (long long)st.macs);
+    test_report(t, st.params == C1 * 27 + 5 * C1 + C2 * C1 * 9 + NCLS * C2 + NCLS, "stats_params", "params %lld", (long long)st.params);
+    ok = run_net(fused, x, 2, &a) == 0 && run_net(plain, x, 2, &b) == 0;
+    if (ok) {
+        float md = 0;
+        for (i = 0; i < 2 * NCLS; i++)
+            md = fmaxf(md, fabsf(((float *)a.data)[i] - ((float *)b.data)[i]));
+        test_report(t, md < 1e-5f && a.dims[0] == 2 && a.dims[1] == NCLS, "fused_matches_unfused", "max diff %g", md);
+    } else {
+        test_report(t, 0, "fused_matches_unfused", "forward failed: %s / %s", cam_net_last_error(fused), cam_net_last_error(plain));
+    }
+    /* CAM head: feature kept; scores = W . mean(F) + b */
+    if (cam_net_head(fused, &head) == CAM_OK && cam_net_tensor(fused, head.feature, &feat) == CAM_OK &&
+        cam_net_tensor(fused, "logits", &logits) == CAM_OK) {
+        float md = 0;
+        int64_t hw = feat.dims[2] * feat.dims[3];
+        for (i = 0; i < 2; i++)
+            for (c = 0; c < head.n_classes; c++) {
+                double s = head.bias ? head.bias[c] : 0;
+                for (k = 0; k < head.n_channels; k++) {
+                    double m = 0;
+                    int64_t p;
+                    for (p = 0; p < hw; p++)
+                        m += ((const float *)feat.data)[(i * head.n_channels + k) * hw + p];
+                    s += head.weights[c * head.n_channels + k] * m / hw;
+                }
+                md = fmaxf(md, fabsf((float)s - ((const float *)logits.data)[i * NCLS + c]));
+            }
+        test_report(t, !strcmp(head.feature, "feat") && !strcmp(head.scores, "logits") && head.n_classes == NCLS &&
+                           head.n_channels == C2 && head.pool == CAM_POOL_AVG && !head.conv_classifier && md < 1e-4f,
+                    "cam_head_gap_gemm", "feature %s scores %s, diff %g", head.feature, head.scores, md);
+    } else {
+        test_report(t, 0, "cam_head_gap_gemm", "no head: %s", cam_net_head_error(fused));
+    }
+    test_report(t, cam_net_metadata_get(fused, "cam.labels") && !strcmp(cam_net_metadata_get(fused, "cam.labels"), "a\nb\nc\nd\ne") &&
+                       cam_net_metadata_count(fused) == 1 && !cam_net_metadata_get(fused, "nope"),
+                "metadata", "labels not read");
+    /* 1 vs 2 threads: bit-identical */
+    ref = (float *)malloc(2 * NCLS * sizeof(float));
+    ok = run_net(fused, x, 2, &a) == 0;
+    if (ok)
+        memcpy(ref, a.data, 2 * NCLS * sizeof(float));
+    cam_net_set_threads(fused, 2);
+    ok = ok && run_net(fused, x, 2, &a) == 0;
+    test_report(t, ok && !memcmp(ref, a.data, 2 * NCLS * sizeof(float)), "threads_bit_identical_cnn", "outputs differ (threads %d)",
+                cam_net_threads(fused));
+    free(ref);
+    cam_net_free(fused);
+    cam_net_free(plain);
+    free(x);
+}
+
+static void test_no_alloc(test_ctx *t, const pbw *cnn)
+{
+    count_alloc ca = {0, -1};
+    cam_net_desc d;
+    cam_net *net;
+    cam_error err;
+    cam_tensor out;
+    float *x = make_input(1);
+    long before;
+    int i, ok = 1;
+    memset(&d, 0, sizeof d);
+    d.allocator.alloc = ca_alloc;
+    d.allocator.free = ca_free;
+    d.allocator.user = &ca;
+    d.threads = 2;
+    if (cam_net_load_memory(cnn->b, cnn->n, &d, &net, &err) != CAM_OK) {
+        test_report(t, 0, "forward_allocates_nothing", "%s", err.message);
+        free(x);
+        return;
+    }
+    ok = run_net(net, x, 1, &out) == 0;
+    before = ca.calls;
+    for (i = 0; i < 3 && ok; i++)
+        ok = run_net(net, x, 1, &out) == 0;
+    test_report(t, ok && ca.calls == before && before > 0, "forward_allocates_nothing", "%ld allocations during forward",
+                ca.calls - before);
+    /* a new batch size re-plans (allocates), then stays quiet again */
+    {
+        float *x2 = make_input(2);
+        ok = run_net(net, x2, 2, &out) == 0 && out.dims[0] == 2;
+        before = ca.calls;
+        ok = ok && run_net(net, x2, 2, &out) == 0;
+        test_report(t, ok && ca.calls == before, "replan_then_no_alloc", "%ld allocations", ca.calls - before);
+        free(x2);
+    }
+    cam_net_free(net);
+    free(x);
+}
+
+static void test_reshape_input(test_ctx *t)
+{
+    pbw m = make_reshape();
+    cam_net *net;
+    cam_error err;
+    cam_tensor in[2], out;
+    float data[12];
+    int64_t shp[2] = {2, -1};
+    int i;
+    cam_result r;
+    for (i = 0; i < 12; i++)
+        data[i] = (float)i - 5.5f;
+    r = cam_net_load_memory(m.b, m.n, NULL, &net, &err);
+    test_report(t, r == CAM_OK, "int64_input_load", "%s", err.message);
+    if (r != CAM_OK) {
+        free(m.b);
+        return;
+    }
+    in[0].dtype = CAM_FLOAT32;
+    in[0].ndim = 2;
+    in[0].dims[0] = 3;
+    in[0].dims[1] = 4;
+    in[0].data = data;
+    in[1].dtype = CAM_INT64;
+    in[1].ndim = 1;
+    in[1].dims[0] = 2;
+    in[1].data = shp;
+    r = cam_net_forward(net, in, 2);
+    r = r == CAM_OK ? cam_net_output(net, 0, &out) : r;
+    test_report(t, r == CAM_OK && out.ndim == 2 && out.dims[0] == 2 && out.dims[1] == 6 && ((float *)out.data)[11] == 5.5f &&
+                       ((float *)out.data)[0] == 0.0f,
+                "int64_input_reshape", "got %d %s", r, cam_net_last_error(net));
+    shp[0] = 6;
+    shp[1] = 2;
+    r = cam_net_forward(net, in, 2);
+    r = r == CAM_OK ? cam_net_output(net, 0, &out) : r;
+    test_report(t, r == CAM_OK && out.dims[0] == 6 && out.dims[1] == 2, "int64_input_replans_on_value", "got %d %s", r,
+                cam_net_last_error(net));
+    shp[0] = 5;
+    r = cam_net_forward(net, in, 2);
+    test_report(t, r == CAM_ERR_SHAPE && has(cam_net_last_error(net), "elements"), "int64_input_bad_value", "got %d '%s'", r,
+                cam_net_last_error(net));
+    cam_net_free(net);
+    free(m.b);
+}
+
+/* A real model when one is around: thread bit-identity and memory bounds. */
+static void test_real_model(test_ctx *t)
+{
+    static const char *const cands[] = {"models/fmnist-gap.onnx", "build/tv/resnet18.onnx", "build/tv/mobilenet_v2.onnx"};
+    size_t c;
+    for (c = 0; c < sizeof cands / sizeof cands[0]; c++) {
+        cam_net *net;
+        cam_error err;
+        cam_net_desc d;
+        cam_tensor_info ii;
+        cam_tensor in, out;
+        cam_net_stats st;
+        float *x, *ref;
+        int64_t n = 1, a1 = 0, a2 = 0, cnt;
+        uint32_t seed = 99;
+        int i, ok;
+        char name[128];
+        FILE *f = fopen(cands[c], "rb");
+        if (!f)
+            continue;
+        fclose(f);
+        memset(&d, 0, sizeof d);
+        d.threads = 1;
+        if (cam_net_load(cands[c], &d, &net, &err) != CAM_OK) {
+            snprintf(name, sizeof name, "real_model_load %s", cands[c]);
+            test_report(t, 0, name, "%s", err.message);
+            continue;
+        }
+        cam_net_input_info(net, 0, &ii);
+        for (i = 0; i < ii.ndim; i++)
+            n *= ii.dims[i];
+        x = rand_floats(&seed, (size_t)n, 1.0f);
+        in.dtype = CAM_FLOAT32;
+        in.ndim = ii.ndim;
+        memcpy(in.dims, ii.dims, sizeof in.dims);
+        in.data = x;
+        ok = cam_net_forward(net, &in, 1) == CAM_OK && cam_net_output(net, 0, &out) == CAM_OK;
+        cnt = ok ? cam_tensor_count(&out) : 0;
+        ref = (float *)malloc((size_t)(cnt + 1) * sizeof(float));
+        if (ok)
+            memcpy(ref, out.data, (size_t)cnt * sizeof(float));
+        cam_net_set_threads(net, 2);
+        ok = ok && cam_net_forward(net, &in, 1) == CAM_OK && cam_net_output(net, 0, &out) == CAM_OK;
+        snprintf(name, sizeof name, "threads_bit_identical %s", cands[c]);
+        test_report(t, ok && !memcmp(ref, out.data, (size_t)cnt * sizeof(float)), name, "1 and 2 threads differ: %s",
+                    cam_net_last_error(net));
+        cam_net_get_stats(net, &st);
+        for (i = 0; i < cam_net_step_count(net); i++) {
+            cam_step_info si;
+            int64_t b = 4;
+            int k;
+            cam_net_step(net, i, &si);
+            for (k = 0; k < si.ndim; k++)
+                b *= si.dims[k];
+            if (b > a1) {
+                a2 = a1;
+                a1 = b;
+            } else if (b > a2) {
+                a2 = b;
+            }
+        }
+        snprintf(name, sizeof name, "peak_memory_bound %s", cands[c]);
+        test_report(t, st.peak_bytes <= 1.2 * (double)(st.weight_bytes + a1 + a2), name,
+                    "peak %lld > 1.2 x (weights %lld + activations %lld + %lld)", (long long)st.peak_bytes,
+                    (long long)st.weight_bytes, (long long)a1, (long long)a2);
+        free(ref);
+        free(x);
+        cam_net_free(net);
+        break;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    test_ctx t = {0, 0};
+    const char *dir = argc > 1 ? argv[1] : ".";
+    pbw cnn = make_cnn("Softmax");
+    test_errors(&t, &cnn, dir);
+    test_hostile(&t, &cnn);
+    test_compile(&t, &cnn);
+    test_no_alloc(&t, &cnn);
+    test_reshape_input(&t);
+    test_real_model(&t);
+    free(cnn.b);
+    return test_done(&t);
+}

@@ -1,0 +1,586 @@
+/* Kernel tests: every SIMD kernel of this build against its scalar reference
+   on seeded random shapes (tails, 1x1 maps, strides, dilation, every
+   activation, residual on/off), split invariance (any [oc0,oc1) x [px0,px1)
+   or [n0,n1) split gives bit-identical outputs and writes nothing outside its
+   range), and the thread pool (every task runs exactly once).
+
+   Tolerances (SIMD reorders nothing but fuses multiply-add and approximates
+   exp): conv, depthwise and GEMM outputs within 1e-5 * (sum |x*w| + |bias| +
+   |res| + 1) of the reference; activations and exp within 2e-6 absolute +
+   2e-6 relative; pooling bit-identical.
+
+   Built three ways: native SIMD (make test), CAM_NO_SIMD + CAM_NO_THREADS
+   (make test), and AArch64 NEON under qemu (make test-kernels-neon). */
+#include "cam.h"
+#include "cam_simd.h"
+#include "dev/cam_threadpool.inc"
+#include "tests/test_util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+
+typedef struct rng {
+    uint64_t s;
+} rng;
+
+static uint32_t rng_u32(rng *r)
+{
+    r->s = r->s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (uint32_t)(r->s >> 33);
+}
+static int rng_int(rng *r, int lo, int hi) /* [lo, hi] */
+{
+    return lo + (int)(rng_u32(r) % (uint32_t)(hi - lo + 1));
+}
+static float rng_f(rng *r, float lo, float hi)
+{
+    return lo + (hi - lo) * (float)(rng_u32(r) & 0xffffff) / 16777216.0f;
+}
+static float *rand_buf(rng *r, size_t n, float lo, float hi)
+{
+    float *p = (float *)malloc((n ? n : 1) * sizeof(float));
+    size_t i;
+    for (i = 0; i < n; ++i) p[i] = rng_f(r, lo, hi);
+    return p;
+}
+
+static const char *act_name(cam__act_kind k)
+{
+    static const char *names[] = {"none", "relu", "clip", "leaky", "sigmoid", "hardsigmoid", "hardswish", "tanh"};
+    return names[(int)k];
+}
+
+static cam__act_params make_act(int kind)
+{
+    cam__act_params a;
+    a.kind = (cam__act_kind)kind;
+    a.a = 0.0f;
+    a.b = 0.0f;
+    if (kind == CAM__ACT_CLIP) a.a = -0.5f, a.b = 0.75f;
+    if (kind == CAM__ACT_LEAKY) a.a = 0.1f;
+    if (kind == CAM__ACT_HARDSIGMOID) a.a = 0.2f, a.b = 0.5f;
+    return a;
+}
+
+/* >>conv */
+typedef struct conv_case {
+    int ic, oc, oh, ow, kh, kw, sh, sw, dh, dw, act, bias, res;
+} conv_case;
+
+static int conv_check(test_ctx *t, rng *r, const conv_case *cc, const char *name)
+{
+    cam__conv_params p;
+    size_t insz, outsz, wsz, i;
+    float *in, *w, *packed, *bias, *res, *ref, *out, *part;
+    double worst = 0.0;
+    int ok = 1, o, px, splits, rep;
+    char label[200];
+
+    memset(&p, 0, sizeof p);
+    p.ic = cc->ic; p.oc = cc->oc; p.oh = cc->oh; p.ow = cc->ow;
+    p.kh = cc->kh; p.kw = cc->kw; p.sh = cc->sh; p.sw = cc->sw; p.dh = cc->dh; p.dw = cc->dw;
+    p.ih = (p.oh - 1) * p.sh + (p.kh - 1) * p.dh + 1 + rng_int(r, 0, 1);
+    p.iw = (p.ow - 1) * p.sw + (p.kw - 1) * p.dw + 1 + rng_int(r, 0, 2);
+    insz = (size_t)p.ic * p.ih * p.iw;
+    outsz = (size_t)p.oc * p.oh * p.ow;
+    wsz = (size_t)p.oc * p.ic * p.kh * p.kw;
+    in = rand_buf(r, insz, -1.0f, 1.0f);
+    w = rand_buf(r, wsz, -1.0f, 1.0f);
+    bias = rand_buf(r, (size_t)p.oc, -1.0f, 1.0f);
+    res = rand_buf(r, outsz, -2.0f, 2.0f);
+    packed = (float *)malloc(cam__conv_packed_floats(p.oc, p.ic, p.kh, p.kw) * sizeof(float));
+    ref = (float *)malloc(outsz * sizeof(float));
+    out = (float *)malloc(outsz * sizeof(float));
+    part = (float *)malloc(outsz * sizeof(float));
+    cam__conv_pack(w, p.oc, p.ic, p.kh, p.kw, packed);
+    p.in = in;
+    p.w = packed;
+    p.bias = cc->bias ? bias : NULL;
+    p.res = cc->res ? res : NULL;
+    p.act = make_act(cc->act);
+
+    p.out = ref;
+    cam__conv_ref(&p, 0, p.oc, 0, p.oh * p.ow);
+    p.out = out;
+    cam__conv(&p, 0, p.oc, 0, p.oh * p.ow);
+
+    /* tolerance from the magnitude of the terms, straight from the ONNX weights */
+    for (o = 0; o < p.oc && ok; ++o)
+        for (px = 0; px < p.oh * p.ow; ++px) {
+            int oy = px / p.ow, ox = px % p.ow, c, ky, kx;
+            double mag = 1.0, tol, d;
+            size_t at = (size_t)o * p.oh * p.ow + px;
+            for (c = 0; c < p.ic; ++c)
+                for (ky = 0; ky < p.kh; ++ky)
+                    for (kx = 0; kx < p.kw; ++kx)
+                        mag += fabs(in[((size_t)c * p.ih + oy * p.sh + ky * p.dh) * p.iw + ox * p.sw + kx * p.dw] *
+                                    w[(((size_t)o * p.ic + c) * p.kh + ky) * p.kw + kx]);
+            if (p.bias) mag += fabs(bias[o]);
+            if (p.res) mag += fabs(res[at]);
+            tol = 1e-5 * mag;
+            d = fabs((double)out[at] - (double)ref[at]);
+            if (!(d <= tol)) {
+                ok = 0;
+                snprintf(label, sizeof label, "oc %d px %d: simd %.9g ref %.9g (tol %.3g)", o, px, out[at], ref[at], tol);
+                break;
+            }
+            if (d / tol > worst) worst = d / tol;
+        }
+    if (ok) label[0] = 0;
+    test_report(t, ok, name, "%s", label);
+
+    /* split invariance: random oc-block and pixel cuts, each range written
+       into a sentinel-filled buffer, must reproduce the full-range result
+       bit for bit and touch nothing outside the range */
+    ok = 1;
+    label[0] = 0;
+    for (rep = 0; rep < 3 && ok; ++rep) {
+        int nb = (p.oc + CAM__CONV_OC_BLOCK - 1) / CAM__CONV_OC_BLOCK;
+        int npx = p.oh * p.ow;
+        int ob0 = rng_int(r, 0, nb - 1), ob1 = rng_int(r, ob0 + 1, nb);
+        int oc0 = ob0 * CAM__CONV_OC_BLOCK, oc1 = ob1 * CAM__CONV_OC_BLOCK > p.oc ? p.oc : ob1 * CAM__CONV_OC_BLOCK;
+        int px0 = rng_int(r, 0, npx - 1), px1 = rng_int(r, px0 + 1, npx);
+        for (i = 0; i < outsz; ++i) part[i] = -12345.0f;
+        p.out = part;
+        /* the range itself in random sub-pieces, as threads would */
+        splits = rng_int(r, 1, 4);
+        {
+            int a = px0, s;
+            for (s = 0; s < splits && a < px1; ++s) {
+                int b = s == splits - 1 ? px1 : rng_int(r, a + 1, px1);
+                cam__conv(&p, oc0, oc1, a, b);
+                a = b;
+            }
+            if (a < px1) cam__conv(&p, oc0, oc1, a, px1);
+        }
+        for (o = 0; o < p.oc && ok; ++o)
+            for (px = 0; px < npx; ++px) {
+                size_t at = (size_t)o * npx + px;
+                int inside = o >= oc0 && o < oc1 && px >= px0 && px < px1;
+                if (inside ? memcmp(&part[at], &out[at], sizeof(float)) != 0 : part[at] != -12345.0f) {
+                    ok = 0;
+                    snprintf(label, sizeof label, "range oc [%d,%d) px [%d,%d): oc %d px %d %s", oc0, oc1, px0, px1, o,
+                             px, inside ? "differs" : "written outside");
+                    break;
+                }
+            }
+    }
+    {
+        char n2[160];
+        snprintf(n2, sizeof n2, "%s split", name);
+        test_report(t, ok, n2, "%s", label);
+    }
+    (void)worst;
+    free(in); free(w); free(bias); free(res); free(packed); free(ref); free(out); free(part);
+    return ok;
+}
+
+static void test_conv(test_ctx *t, rng *r)
+{
+    /* fixed cases: network shapes (scaled maps) and every activation */
+    static const conv_case fixed[] = {
+        /* ic oc  oh ow kh kw sh sw dh dw act bias res */
+        {64, 64, 14, 14, 3, 3, 1, 1, 1, 1, CAM__ACT_RELU, 1, 1},
+        {128, 128, 7, 7, 3, 3, 1, 1, 1, 1, CAM__ACT_RELU, 1, 0},
+        {3, 64, 20, 20, 7, 7, 2, 2, 1, 1, CAM__ACT_RELU, 1, 0},
+        {3, 64, 11, 13, 11, 11, 4, 4, 1, 1, CAM__ACT_RELU, 1, 0},
+        {256, 64, 7, 7, 1, 1, 1, 1, 1, 1, CAM__ACT_NONE, 1, 1},
+        {64, 256, 7, 7, 1, 1, 1, 1, 1, 1, CAM__ACT_RELU, 1, 1},
+        {64, 128, 7, 7, 1, 1, 2, 2, 1, 1, CAM__ACT_NONE, 1, 0},
+        {32, 48, 1, 1, 1, 1, 1, 1, 1, 1, CAM__ACT_NONE, 0, 0},
+        {512, 1000, 1, 1, 1, 1, 1, 1, 1, 1, CAM__ACT_RELU, 1, 0},
+        {16, 24, 9, 9, 3, 3, 1, 1, 2, 2, CAM__ACT_CLIP, 1, 1},
+        {5, 3, 6, 5, 3, 3, 2, 1, 1, 3, CAM__ACT_LEAKY, 1, 1},
+        {7, 17, 5, 7, 5, 5, 1, 1, 1, 1, CAM__ACT_SIGMOID, 1, 1},
+        {9, 33, 4, 9, 3, 1, 1, 1, 1, 1, CAM__ACT_HARDSIGMOID, 0, 1},
+        {10, 40, 3, 3, 1, 3, 1, 2, 1, 1, CAM__ACT_HARDSWISH, 1, 0},
+        {12, 8, 13, 1, 3, 3, 3, 3, 1, 1, CAM__ACT_TANH, 1, 1},
+        {2, 1, 1, 17, 2, 2, 1, 1, 1, 1, CAM__ACT_RELU, 0, 0},
+        {4, 5, 3, 3, 17, 17, 1, 1, 1, 1, CAM__ACT_NONE, 1, 0}, /* > CAM__CONV_MAX_TAPS: scalar fallback */
+    };
+    char name[160];
+    int i;
+    for (i = 0; i < (int)(sizeof fixed / sizeof fixed[0]); ++i) {
+        const conv_case *c = &fixed[i];
+        snprintf(name, sizeof name, "conv ic %d oc %d out %dx%d k%dx%d s%dx%d d%dx%d %s%s%s", c->ic, c->oc, c->oh, c->ow, c->kh, c->kw, c->sh, c->sw, c->dh, c->dw, act_name((cam__act_kind)c->act), c->bias ? " bias" : "",
+                 c->res ? " res" : "");
+        conv_check(t, r, c, name);
+    }
+    for (i = 0; i < 40; ++i) {
+        conv_case c;
+        c.ic = rng_int(r, 1, 40);
+        c.oc = rng_int(r, 1, 70);
+        c.kh = rng_int(r, 1, 5);
+        c.kw = rng_int(r, 1, 5);
+        c.sh = rng_int(r, 1, 3);
+        c.sw = rng_int(r, 1, 3);
+        c.dh = rng_int(r, 1, 2);
+        c.dw = rng_int(r, 1, 2);
+        c.oh = rng_int(r, 1, 12);
+        c.ow = rng_int(r, 1, 12);
+        c.act = rng_int(r, 0, 7);
+        c.bias = rng_int(r, 0, 1);
+        c.res = rng_int(r, 0, 1);
+        snprintf(name, sizeof name, "conv random %d: ic %d oc %d out %dx%d k%dx%d s%dx%d d%dx%d %s%s%s", i, c.ic, c.oc,
+                 c.oh, c.ow, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, act_name((cam__act_kind)c.act), c.bias ? " bias" : "",
+                 c.res ? " res" : "");
+        conv_check(t, r, &c, name);
+    }
+}
+
+/* >>depthwise */
+static void test_dwconv(test_ctx *t, rng *r)
+{
+    int i;
+    for (i = 0; i < 60; ++i) {
+        cam__dwconv_params p;
+        size_t insz, outsz, j;
+        float *in, *w, *bias, *res, *ref, *out;
+        int ok = 1, c, oy, ox;
+        char name[200], why[200];
+        static const int ks[] = {3, 3, 3, 5, 5, 1, 7, 2};
+        memset(&p, 0, sizeof p);
+        p.c = rng_int(r, 1, 20);
+        p.kh = ks[rng_int(r, 0, 7)];
+        p.kw = rng_int(r, 0, 3) ? p.kh : rng_int(r, 1, 5);
+        p.sh = rng_int(r, 1, 2);
+        p.sw = i % 7 == 6 ? 3 : (rng_int(r, 0, 2) ? p.sh : rng_int(r, 1, 2));
+        p.dh = rng_int(r, 0, 4) ? 1 : 2;
+        p.dw = rng_int(r, 0, 4) ? 1 : 2;
+        p.pt = rng_int(r, 0, p.kh / 2 * p.dh);
+        p.pb = rng_int(r, 0, p.kh / 2 * p.dh);
+        p.pl = rng_int(r, 0, p.kw / 2 * p.dw);
+        p.pr = rng_int(r, 0, p.kw / 2 * p.dw);
+        p.ih = rng_int(r, (p.kh - 1) * p.dh + 1, 40);
+        p.iw = rng_int(r, (p.kw - 1) * p.dw + 1, 40);
+        if (i < 3) p.ih = p.iw = (p.kh - 1) * p.dh + 1; /* 1x1 output */
+        if (i >= 3 && i < 6) p.ih = rng_int(r, 120, 140), p.iw = rng_int(r, 125, 150), p.c = 2; /* plane > scratch */
+        p.oh = (p.ih + p.pt + p.pb - (p.kh - 1) * p.dh - 1) / p.sh + 1;
+        p.ow = (p.iw + p.pl + p.pr - (p.kw - 1) * p.dw - 1) / p.sw + 1;
+        insz = (size_t)p.c * p.ih * p.iw;
+        outsz = (size_t)p.c * p.oh * p.ow;
+        in = rand_buf(r, insz, -1.0f, 1.0f);
+        w = rand_buf(r, (size_t)p.c * p.kh * p.kw, -1.0f, 1.0f);
+        bias = rand_buf(r, (size_t)p.c, -1.0f, 1.0f);
+        res = rand_buf(r, outsz, -1.0f, 1.0f);
+        ref = (float *)malloc(outsz * sizeof(float));
+        out = (float *)malloc(outsz * sizeof(float));
+        p.in = in;
+        p.w = w;
+        p.bias = rng_int(r, 0, 1) ? bias : NULL;
+        p.res = rng_int(r, 0, 1) ? res : NULL;
+        p.act = make_act(i % 8);
+        p.out = ref;
+        cam__dwconv_ref(&p, 0, p.c);
+        p.out = out;
+        for (j = 0; j < outsz; ++j) out[j] = -12345.0f;
+        {
+            int c0 = rng_int(r, 0, p.c);
+            cam__dwconv(&p, 0, c0);
+            cam__dwconv(&p, c0, p.c);
+        }
+        why[0] = 0;
+        for (c = 0; c < p.c && ok; ++c)
+            for (oy = 0; oy < p.oh && ok; ++oy)
+                for (ox = 0; ox < p.ow; ++ox) {
+                    size_t at = ((size_t)c * p.oh + oy) * p.ow + ox;
+                    double mag = 1.0, d;
+                    int ky, kx;
+                    for (ky = 0; ky < p.kh; ++ky)
+                        for (kx = 0; kx < p.kw; ++kx) {
+                            int iy = oy * p.sh - p.pt + ky * p.dh, ix = ox * p.sw - p.pl + kx * p.dw;
+                            if (iy >= 0 && iy < p.ih && ix >= 0 && ix < p.iw)
+                                mag += fabs(in[((size_t)c * p.ih + iy) * p.iw + ix] * w[(c * p.kh + ky) * p.kw + kx]);
+                        }
+                    if (p.bias) mag += fabs(bias[c]);
+                    if (p.res) mag += fabs(res[at]);
+                    d = fabs((double)out[at] - ref[at]);
+                    if (!(d <= 1e-5 * mag)) {
+                        ok = 0;
+                        snprintf(why, sizeof why, "c %d y %d x %d: simd %.9g ref %.9g", c, oy, ox, out[at], ref[at]);
+                        break;
+                    }
+                }
+        snprintf(name, sizeof name, "dwconv %d: c %d in %dx%d k%dx%d s%dx%d d%dx%d pad %d,%d,%d,%d %s%s%s", i, p.c, p.ih,
+                 p.iw, p.kh, p.kw, p.sh, p.sw, p.dh, p.dw, p.pt, p.pl, p.pb, p.pr, act_name(p.act.kind),
+                 p.bias ? " bias" : "", p.res ? " res" : "");
+        test_report(t, ok, name, "%s", why);
+        free(in); free(w); free(bias); free(res); free(ref); free(out);
+    }
+}
+
+/* >>pool */
+static void test_pool(test_ctx *t, rng *r)
+{
+    int i;
+    for (i = 0; i < 70; ++i) {
+        cam__pool_params p;
+        size_t insz, outsz, j;
+        float *in, *ref, *out;
+        int ok = 1, ceil_mode, span_h, span_w;
+        char name[200], why[160];
+        memset(&p, 0, sizeof p);
+        p.is_max = i % 2;
+        p.count_include_pad = rng_int(r, 0, 1);
+        p.c = rng_int(r, 1, 12);
+        switch (i % 5) {
+        case 0: p.kh = p.kw = 2, p.sh = p.sw = 2; break;
+        case 1: p.kh = p.kw = 3, p.sh = p.sw = 2; break;
+        case 2: p.kh = p.kw = 3, p.sh = p.sw = 1; break;
+        default:
+            p.kh = rng_int(r, 1, 5), p.kw = rng_int(r, 1, 5);
+            p.sh = rng_int(r, 1, 3), p.sw = rng_int(r, 1, 3);
+        }
+        p.dh = rng_int(r, 0, 3) ? 1 : 2;
+        p.dw = rng_int(r, 0, 3) ? 1 : 2;
+        span_h = (p.kh - 1) * p.dh + 1;
+        span_w = (p.kw - 1) * p.dw + 1;
+        p.pt = rng_int(r, 0, (span_h - 1) / 2);
+        p.pb = rng_int(r, 0, (span_h - 1) / 2);
+        p.pl = rng_int(r, 0, (span_w - 1) / 2);
+        p.pr = rng_int(r, 0, (span_w - 1) / 2);
+        p.ih = rng_int(r, span_h, 35);
+        p.iw = rng_int(r, span_w, 35);
+        if (i >= 60) p.ih = rng_int(r, 120, 140), p.iw = rng_int(r, 125, 150), p.c = 2; /* plane > scratch */
+        ceil_mode = rng_int(r, 0, 1);
+        p.oh = (p.ih + p.pt + p.pb - span_h + (ceil_mode ? p.sh - 1 : 0)) / p.sh + 1;
+        p.ow = (p.iw + p.pl + p.pr - span_w + (ceil_mode ? p.sw - 1 : 0)) / p.sw + 1;
+        /* PyTorch/ORT rule: the last window must start inside input or left pad */
+        if (ceil_mode && (p.oh - 1) * p.sh >= p.ih + p.pt) p.oh--;
+        if (ceil_mode && (p.ow - 1) * p.sw >= p.iw + p.pl) p.ow--;
+        insz = (size_t)p.c * p.ih * p.iw;
+        outsz = (size_t)p.c * p.oh * p.ow;
+        in = rand_buf(r, insz, -3.0f, 3.0f);
+        ref = (float *)malloc(outsz * sizeof(float));
+        out = (float *)malloc(outsz * sizeof(float));
+        p.in = in;
+        p.out = ref;
+        cam__pool2d_ref(&p, 0, p.c);
+        p.out = out;
+        for (j = 0; j < outsz; ++j) out[j] = -12345.0f;
+        cam__pool2d(&p, 0, p.c / 2);
+        cam__pool2d(&p, p.c / 2, p.c);
+        why[0] = 0;
+        for (j = 0; j < outsz; ++j)
+            if (memcmp(&out[j], &ref[j], sizeof(float)) != 0) {
+                ok = 0;
+                snprintf(why, sizeof why, "element %d: simd %.9g ref %.9g", (int)j, out[j], ref[j]);
+                break;
+            }
+        snprintf(name, sizeof name, "pool %d: %s%s c %d in %dx%d k%dx%d s%dx%d d%dx%d pad %d,%d,%d,%d%s", i,
+                 p.is_max ? "max" : "avg", p.is_max ? "" : (p.count_include_pad ? " incl-pad" : " excl-pad"), p.c, p.ih,
+                 p.iw, p.kh, p.kw, p.sh, p.sw, p.dh, p.dw, p.pt, p.pl, p.pb, p.pr, ceil_mode ? " ceil" : "");
+        test_report(t, ok, name, "%s", why);
+        free(in); free(ref); free(out);
+    }
+
+    /* ONNX semantics by hand: 1x1x3x3 input 1..9, 2x2 s2, ceil_mode, no pad:
+       windows {1,2,4,5} {3,6} {7,8} {9} -> avg 3, 4.5, 7.5, 9; max 5, 6, 8, 9 */
+    {
+        float in[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9}, out[4];
+        static const float avg[4] = {3.0f, 4.5f, 7.5f, 9.0f}, mx[4] = {5, 6, 8, 9};
+        cam__pool_params p;
+        int k, ok = 1;
+        memset(&p, 0, sizeof p);
+        p.c = 1, p.ih = p.iw = 3, p.oh = p.ow = 2, p.kh = p.kw = 2, p.sh = p.sw = 2, p.dh = p.dw = 1;
+        p.in = in, p.out = out;
+        cam__pool2d(&p, 0, 1);
+        for (k = 0; k < 4; ++k) ok &= out[k] == avg[k];
+        test_report(t, ok, "pool avg ceil_mode hand-computed", "got %g %g %g %g", out[0], out[1], out[2], out[3]);
+        p.is_max = 1;
+        cam__pool2d(&p, 0, 1);
+        ok = 1;
+        for (k = 0; k < 4; ++k) ok &= out[k] == mx[k];
+        test_report(t, ok, "pool max ceil_mode hand-computed", "got %g %g %g %g", out[0], out[1], out[2], out[3]);
+        /* count_include_pad with pad 1 (all sides), 3x3 s2 -> 2x2 outputs: corner
+           window covers 4 real + 5 pad taps -> sum(1,2,4,5)/9 = 4/3 */
+        p.is_max = 0, p.count_include_pad = 1, p.kh = p.kw = 3, p.pt = p.pl = p.pb = p.pr = 1;
+        cam__pool2d(&p, 0, 1);
+        test_report(t, fabsf(out[0] - 12.0f / 9.0f) < 1e-6f && fabsf(out[3] - 28.0f / 9.0f) < 1e-6f,
+                    "pool avg count_include_pad hand-computed", "got %g %g", out[0], out[3]);
+        p.count_include_pad = 0;
+        cam__pool2d(&p, 0, 1);
+        test_report(t, out[0] == 3.0f && out[3] == 7.0f, "pool avg exclude pad hand-computed", "got %g %g", out[0],
+                    out[3]);
+    }
+}
+
+/* >>gemm */
+static void test_gemm(test_ctx *t, rng *r)
+{
+    int i;
+    for (i = 0; i < 40; ++i) {
+        int m = rng_int(r, 1, 5), n = rng_int(r, 1, 70), k = rng_int(r, 1, 300), lda, ldb, ldc;
+        float *a, *b, *bias, *ref, *out, *part;
+        cam__act_params act = make_act(i % 8);
+        int use_bias = rng_int(r, 0, 1), ok = 1, j, n0, n1, cut;
+        char name[160], why[160];
+        if (i == 0) m = 1, n = 4096, k = 4099;
+        lda = k + rng_int(r, 0, 3);
+        ldb = k + rng_int(r, 0, 3);
+        ldc = n + rng_int(r, 0, 3);
+        a = rand_buf(r, (size_t)m * lda, -1.0f, 1.0f);
+        b = rand_buf(r, (size_t)n * ldb, -1.0f, 1.0f);
+        bias = rand_buf(r, (size_t)n, -1.0f, 1.0f);
+        ref = (float *)malloc((size_t)m * ldc * sizeof(float));
+        out = (float *)malloc((size_t)m * ldc * sizeof(float));
+        part = (float *)malloc((size_t)m * ldc * sizeof(float));
+        cam__gemm_nt_ref(m, n, k, a, lda, b, ldb, use_bias ? bias : NULL, ref, ldc, &act, 0, n);
+        cam__gemm_nt(m, n, k, a, lda, b, ldb, use_bias ? bias : NULL, out, ldc, &act, 0, n);
+        why[0] = 0;
+        for (j = 0; j < m * n && ok; ++j) {
+            int row = j / n, col = j % n, q;
+            double mag = 1.0 + (use_bias ? fabs(bias[col]) : 0.0);
+            size_t at = (size_t)row * ldc + col;
+            for (q = 0; q < k; ++q) mag += fabs(a[(size_t)row * lda + q] * b[(size_t)col * ldb + q]);
+            if (!(fabs((double)out[at] - ref[at]) <= 1e-5 * mag)) {
+                ok = 0;
+                snprintf(why, sizeof why, "m %d n %d: simd %.9g ref %.9g", row, col, out[at], ref[at]);
+            }
+        }
+        snprintf(name, sizeof name, "gemm_nt %d: m %d n %d k %d %s%s", i, m, n, k, act_name(act.kind),
+                 use_bias ? " bias" : "");
+        test_report(t, ok, name, "%s", why);
+        /* split over n: bit-identical, nothing written outside [n0, n1) */
+        for (j = 0; j < m * ldc; ++j) part[j] = -12345.0f;
+        n0 = rng_int(r, 0, n - 1);
+        n1 = rng_int(r, n0 + 1, n);
+        cut = rng_int(r, n0, n1);
+        cam__gemm_nt(m, n, k, a, lda, b, ldb, use_bias ? bias : NULL, part, ldc, &act, n0, cut);
+        cam__gemm_nt(m, n, k, a, lda, b, ldb, use_bias ? bias : NULL, part, ldc, &act, cut, n1);
+        ok = 1;
+        for (j = 0; j < m * n && ok; ++j) {
+            int row = j / n, col = j % n;
+            size_t at = (size_t)row * ldc + col;
+            int inside = col >= n0 && col < n1;
+            if (inside ? memcmp(&part[at], &out[at], sizeof(float)) != 0 : part[at] != -12345.0f) ok = 0;
+        }
+        snprintf(name, sizeof name, "gemm_nt %d split [%d,%d,%d)", i, n0, cut, n1);
+        test_report(t, ok, name, "differs or writes outside");
+        free(a); free(b); free(bias); free(ref); free(out); free(part);
+    }
+}
+
+/* >>elementwise */
+static void test_vec(test_ctx *t, rng *r)
+{
+    int kind;
+    size_t n = 1000 + 7, j;
+    float *x = rand_buf(r, n, -12.0f, 12.0f), *ref = (float *)malloc(n * sizeof(float)),
+          *y = (float *)malloc(n * sizeof(float));
+    char name[80], why[160];
+    x[0] = 0.0f, x[1] = -0.0f, x[2] = 1e-7f, x[3] = -1e-7f, x[4] = 60.0f, x[5] = -60.0f, x[6] = -3.0f, x[7] = 3.0f;
+    for (kind = 0; kind <= CAM__ACT_TANH; ++kind) {
+        cam__act_params a = make_act(kind);
+        int ok = 1;
+        size_t len = (size_t)rng_int(r, 1, (int)n);
+        cam__vec_act_ref(x, ref, n, &a);
+        memcpy(y, x, n * sizeof(float));
+        cam__vec_act(y, y, len, &a); /* in place, odd length */
+        cam__vec_act(x + len, y + len, n - len, &a);
+        why[0] = 0;
+        for (j = 0; j < n; ++j)
+            if (!(fabs((double)y[j] - ref[j]) <= 2e-6 + 2e-6 * fabs(ref[j]))) {
+                ok = 0;
+                snprintf(why, sizeof why, "x %.9g: simd %.9g ref %.9g", x[j], y[j], ref[j]);
+                break;
+            }
+        snprintf(name, sizeof name, "vec_act %s", act_name((cam__act_kind)kind));
+        test_report(t, ok, name, "%s", why);
+    }
+    {
+        int ok = 1;
+        float big[6] = {-100.0f, -87.0f, 0.0f, 88.0f, 89.0f, 200.0f}, e[6];
+        for (j = 0; j < n; ++j) x[j] = rng_f(r, -87.0f, 88.0f);
+        cam__vec_exp_ref(x, ref, n);
+        cam__vec_exp(x, y, n - 3);
+        cam__vec_exp(x + n - 3, y + n - 3, 3);
+        why[0] = 0;
+        for (j = 0; j < n; ++j)
+            if (!(fabs((double)y[j] - ref[j]) <= 1e-6 * fabs(ref[j]))) {
+                ok = 0;
+                snprintf(why, sizeof why, "exp(%.9g): simd %.9g ref %.9g", x[j], y[j], ref[j]);
+                break;
+            }
+        test_report(t, ok, "vec_exp relative error <= 1e-6 on [-87, 88]", "%s", why);
+        cam__vec_exp(big, e, 6);
+        test_report(t, e[0] >= 0.0f && e[0] < 1e-37f && e[2] == 1.0f && fabsf(e[3] / expf(88.0f) - 1.0f) < 1e-6f &&
+                        e[4] > 3e38f && e[5] > 3e38f,
+                    "vec_exp range ends", "got %g %g %g %g %g %g", e[0], e[1], e[2], e[3], e[4], e[5]);
+    }
+    free(x); free(ref); free(y);
+}
+
+/* >>threadpool */
+typedef struct pool_ctx {
+    int *hits;
+    int n_threads;
+    int bad_thread;
+} pool_ctx;
+
+static void pool_task(void *ctx, int task, int thread)
+{
+    pool_ctx *c = (pool_ctx *)ctx;
+    __atomic_add_fetch(&c->hits[task], 1, __ATOMIC_RELAXED);
+    if (thread < 0 || thread >= c->n_threads) __atomic_store_n(&c->bad_thread, 1, __ATOMIC_RELAXED);
+}
+
+static void test_pool_threads(test_ctx *t)
+{
+    static const int counts[] = {1, 2, 3, 4};
+    static const int tasks[] = {0, 1, 2, 7, 64, 1000};
+    int ci, ti, rep;
+    for (ci = 0; ci < 4; ++ci) {
+        cam__threadpool *p = NULL;
+        cam_result rc = cam__threadpool_create(&p, counts[ci], NULL);
+        char name[80];
+        int ok = rc == CAM_OK && p != NULL, hits[1000];
+        snprintf(name, sizeof name, "threadpool %d threads: create", counts[ci]);
+        test_report(t, ok, name, "rc %d", (int)rc);
+        if (!ok) continue;
+        for (ti = 0; ti < 6; ++ti) {
+            pool_ctx c;
+            int j, reps = tasks[ti] <= 7 ? 500 : 20, bad = 0;
+            c.hits = hits;
+            c.n_threads = cam__threadpool_threads(p);
+            c.bad_thread = 0;
+            for (rep = 0; rep < reps && !bad; ++rep) {
+                memset(hits, 0, sizeof hits);
+                cam__threadpool_run(p, pool_task, &c, tasks[ti]);
+                for (j = 0; j < tasks[ti]; ++j) bad |= hits[j] != 1;
+                for (j = tasks[ti]; j < 1000; ++j) bad |= hits[j] != 0;
+                bad |= c.bad_thread;
+            }
+            snprintf(name, sizeof name, "threadpool %d threads: %d tasks x %d runs exactly once", counts[ci], tasks[ti],
+                     reps);
+            test_report(t, !bad, name, "a task ran %s", c.bad_thread ? "on a bad thread index" : "not exactly once");
+        }
+        cam__threadpool_destroy(p);
+    }
+    {
+        cam__threadpool *p = NULL;
+        cam_result rc = cam__threadpool_create(&p, 0, NULL);
+        test_report(t, rc == CAM_OK && cam__threadpool_threads(p) == cam__cpu_count(), "threadpool 0 threads = cpu count",
+                    "rc %d", (int)rc);
+        cam__threadpool_destroy(p);
+        cam__threadpool_destroy(NULL);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    test_ctx t = {0, 0};
+    rng r;
+    r.s = argc > 1 ? strtoull(argv[1], NULL, 10) : 20261125ULL;
+    (void)argv;
+    printf("# kernels: %s\n", cam__simd_name());
+    test_conv(&t, &r);
+    test_dwconv(&t, &r);
+    test_pool(&t, &r);
+    test_gemm(&t, &r);
+    test_vec(&t, &r);
+    test_pool_threads(&t);
+    printf("# %d passed, %d failed\n", t.passed, t.failed);
+    return test_done(&t);
+}

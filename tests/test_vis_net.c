@@ -1,0 +1,272 @@
+/* CAM maps on real models against an independent computation:
+   M_c(p) = sum_k W[c][k] F[k][p], with W read from the ONNX initializer of
+   the last Gemm/MatMul (found through node introspection, not the head
+   detector) and F the feature tensor after forward; also the paper's identity
+   score_c = mean_p M_c(p) + b_c, GAP features, maps on the input size, and
+   the cost of all-class CAM + top-5 boxes against one forward pass.
+
+   usage: test_vis_net [MODEL.onnx | INPUT.npy]...
+   An argument ending in .npy is the input for the models after it (else a
+   seeded random input of the model's shape). Models missing on disk are
+   skipped with a comment line; at least one must exist. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <time.h>
+#include "cam.h"
+#include "tests/test_util.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int file_exists(const char *p)
+{
+    FILE *f = fopen(p, "rb");
+    if (f)
+        fclose(f);
+    return f != NULL;
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* Classifier weights as W[c][k] (C x K) from the last Gemm/MatMul initializer. */
+static float *independent_weights(cam_net *net, int C, int K, const float **bias)
+{
+    int i, n = cam_net_node_count(net);
+    *bias = NULL;
+    for (i = n - 1; i >= 0; i--) {
+        cam_node_info ni;
+        cam_tensor w, b;
+        float *out;
+        int c, k;
+        if (cam_net_node(net, i, &ni) != CAM_OK)
+            continue;
+        if (strcmp(ni.op_type, "Gemm") && strcmp(ni.op_type, "MatMul"))
+            continue;
+        if (ni.n_inputs < 2 || cam_net_tensor(net, ni.inputs[1], &w) != CAM_OK || w.ndim != 2 ||
+            w.dtype != CAM_FLOAT32)
+            return NULL;
+        out = (float *)malloc(sizeof(float) * (size_t)C * K);
+        if (w.dims[0] == C && w.dims[1] == K) /* Gemm transB=1: C x K */
+            memcpy(out, w.data, sizeof(float) * (size_t)C * K);
+        else if (w.dims[0] == K && w.dims[1] == C)
+            for (c = 0; c < C; c++)
+                for (k = 0; k < K; k++)
+                    out[c * K + k] = ((const float *)w.data)[k * C + c];
+        else {
+            free(out);
+            return NULL;
+        }
+        if (ni.n_inputs > 2 && ni.inputs[2][0] && cam_net_tensor(net, ni.inputs[2], &b) == CAM_OK &&
+            cam_tensor_count(&b) == C)
+            *bias = (const float *)b.data;
+        return out;
+    }
+    return NULL;
+}
+
+static void check_model(test_ctx *t, const char *path, const char *input)
+{
+    const char *name = base_name(path);
+    char tn[256];
+    cam_net *net;
+    cam_error err;
+    cam_head head;
+    cam_tensor in, f;
+    cam_tensor_info info;
+    cam_tensor npy;
+    const float *sc, *bias = NULL;
+    float *x = NULL, *W = NULL;
+    int n_sc, K, h, w, hw, C, i, c, p, ok;
+    unsigned s = 4242u;
+    memset(&npy, 0, sizeof npy);
+    if (cam_net_load(path, NULL, &net, &err) != CAM_OK) {
+        snprintf(tn, sizeof tn, "net_%s_load", name);
+        test_report(t, 0, tn, "%s", err.message);
+        return;
+    }
+    cam_net_input_info(net, 0, &info);
+    memset(&in, 0, sizeof in);
+    in.dtype = CAM_FLOAT32;
+    in.ndim = 4;
+    in.dims[0] = 1, in.dims[1] = info.dims[1], in.dims[2] = info.dims[2], in.dims[3] = info.dims[3];
+    if (input && cam_npy_load(input, &npy, &err) == CAM_OK && npy.ndim == 4 && npy.dims[1] == info.dims[1]) {
+        in.dims[2] = npy.dims[2], in.dims[3] = npy.dims[3];
+        in.data = npy.data; /* first image of the batch */
+    } else {
+        size_t n = (size_t)cam_tensor_count(&in), j;
+        x = (float *)malloc(sizeof(float) * n);
+        for (j = 0; j < n; j++) {
+            s = s * 1664525u + 1013904223u;
+            x[j] = (float)((s >> 8) & 0xffff) / 65536.0f;
+        }
+        in.data = x;
+    }
+    snprintf(tn, sizeof tn, "net_%s_forward_and_head", name);
+    ok = cam_net_forward(net, &in, 1) == CAM_OK && cam_net_head(net, &head) == CAM_OK &&
+         cam_net_tensor(net, head.feature, &f) == CAM_OK && cam_net_scores(net, 0, &sc, &n_sc) == CAM_OK;
+    test_report(t, ok, tn, "%s / %s", cam_net_last_error(net), cam_net_head_error(net));
+    if (!ok)
+        goto done;
+    K = (int)f.dims[1], h = (int)f.dims[2], w = (int)f.dims[3], hw = h * w, C = head.n_classes;
+    {
+        /* maps at feature resolution for the top 5 and some other classes */
+        cam_maps maps;
+        cam_map_desc md;
+        int cls[8], nc = cam_scores_topk(sc, n_sc, 5, cls, NULL);
+        double worst = 0, worst_id = 0;
+        cls[nc++] = 0;
+        cls[nc++] = C - 1;
+        cls[nc++] = C / 2;
+        memset(&md, 0, sizeof md);
+        md.target = CAM_TARGET_FEATURE;
+        ok = cam_net_maps(net, 0, cls, nc, &md, &maps) == CAM_OK && maps.width == w && maps.height == h;
+        if (ok && !head.conv_classifier) {
+            W = independent_weights(net, C, K, &bias);
+            ok = W != NULL;
+        }
+        for (i = 0; ok && i < nc; i++) {
+            double mean = 0;
+            for (p = 0; p < hw; p++) {
+                double ref = 0, e;
+                int k;
+                if (head.conv_classifier)
+                    ref = ((const float *)f.data)[(size_t)cls[i] * hw + p];
+                else
+                    for (k = 0; k < K; k++)
+                        ref += (double)W[(size_t)cls[i] * K + k] * ((const float *)f.data)[(size_t)k * hw + p];
+                e = fabs(ref - maps.data[(size_t)i * hw + p]) / (1.0 + fabs(ref));
+                worst = e > worst ? e : worst;
+                mean += maps.data[(size_t)i * hw + p];
+            }
+            /* the paper's identity: S_c = mean(M_c) + b_c (GAP heads) */
+            if (head.pool == CAM_POOL_AVG) {
+                double e = fabs(mean / hw + (bias ? bias[cls[i]] : head.bias ? head.bias[cls[i]] : 0) - sc[cls[i]]);
+                worst_id = e > worst_id ? e : worst_id;
+            }
+        }
+        snprintf(tn, sizeof tn, "net_%s_maps_equal_W_times_F", name);
+        test_report(t, ok && worst < 1e-5, tn, "worst rel err %g (K=%d, %dx%d)", worst, K, h, w);
+        if (head.pool == CAM_POOL_AVG) {
+            snprintf(tn, sizeof tn, "net_%s_score_is_mean_map_plus_bias", name);
+            test_report(t, ok && worst_id < 1e-3, tn, "worst abs err %g", worst_id);
+        }
+        cam_maps_free(&maps);
+        /* maps on the input: a resize of the feature maps */
+        md.target = CAM_TARGET_INPUT;
+        md.normalize = CAM_NORMALIZE_MINMAX;
+        ok = cam_net_maps(net, 0, NULL, 2, &md, &maps) == CAM_OK && maps.width == in.dims[3] &&
+             maps.height == in.dims[2] && maps.classes[0] == cls[0];
+        if (ok) {
+            float lo, hi;
+            cam_map_range(maps.data, (size_t)maps.width * maps.height, &lo, &hi);
+            ok = lo == 0.0f && fabsf(hi - 1.0f) < 1e-6f;
+        }
+        snprintf(tn, sizeof tn, "net_%s_maps_on_input_top_classes", name);
+        test_report(t, ok, tn, "");
+        cam_maps_free(&maps);
+    }
+    {
+        /* GAP features from the same forward */
+        float *g = (float *)malloc(sizeof(float) * K);
+        int ni = 0, nk = 0;
+        double worst = 0;
+        ok = cam_net_features(net, CAM_POOL_AVG, NULL, &ni, &nk) == CAM_OK && ni == 1 && nk == K &&
+             cam_net_features(net, CAM_POOL_AVG, g, &ni, &nk) == CAM_OK;
+        for (c = 0; ok && c < K; c++) {
+            double m = 0;
+            for (p = 0; p < hw; p++)
+                m += ((const float *)f.data)[(size_t)c * hw + p];
+            m /= hw;
+            worst = fabs(m - g[c]) > worst ? fabs(m - g[c]) : worst;
+        }
+        snprintf(tn, sizeof tn, "net_%s_gap_features", name);
+        test_report(t, ok && worst < 1e-5, tn, "worst %g", worst);
+        free(g);
+    }
+    {
+        /* cost: maps of all classes at feature resolution, then the top-5 maps
+           on the input and their boxes, through the public API, against one
+           forward pass (best of several runs of each) */
+        int *all = (int *)malloc(sizeof(int) * C), r, j;
+        void *scratch = malloc(cam_map_boxes_scratch_size((int)in.dims[3], (int)in.dims[2]));
+        double best_cam = 1e9, best_fwd = 1e9;
+        cam_map_desc fd, id;
+        cam_net_stats st;
+        cam_box b;
+        memset(&fd, 0, sizeof fd);
+        memset(&id, 0, sizeof id);
+        fd.target = CAM_TARGET_FEATURE;
+        id.target = CAM_TARGET_INPUT;
+        for (c = 0; c < C; c++)
+            all[c] = c;
+        for (r = 0; r < 7; r++) {
+            double t0 = now_s();
+            cam_net_forward(net, &in, 1);
+            t0 = now_s() - t0;
+            best_fwd = t0 < best_fwd ? t0 : best_fwd;
+        }
+        for (r = 0; r < 30; r++) {
+            cam_maps am, tm;
+            double t0 = now_s();
+            ok = cam_net_maps(net, 0, all, C, &fd, &am) == CAM_OK && cam_net_maps(net, 0, NULL, 5, &id, &tm) == CAM_OK;
+            for (j = 0; ok && j < tm.n; j++)
+                cam_map_boxes(tm.data + (size_t)j * tm.width * tm.height, tm.width, tm.height, NULL, &b, 1, scratch);
+            t0 = now_s() - t0;
+            best_cam = t0 < best_cam ? t0 : best_cam;
+            cam_maps_free(&am);
+            cam_maps_free(&tm);
+        }
+        printf("# %s: forward %.3f ms, all-class CAM (%d x %d x %d) + top-5 maps and boxes at %dx%d %.3f ms = "
+               "%.2f%% (%d threads)\n",
+               name, best_fwd * 1e3, C, K, hw, (int)in.dims[3], (int)in.dims[2], best_cam * 1e3,
+               100 * best_cam / best_fwd, cam_net_threads(net));
+        if (cam_net_get_stats(net, &st) == CAM_OK && st.macs >= 1000000000) {
+            /* the budget for ResNet-sized nets: 2% of a forward pass */
+            snprintf(tn, sizeof tn, "net_%s_cam_under_2pct_of_forward", name);
+            test_report(t, ok && best_cam < 0.02 * best_fwd, tn, "%.3f ms vs forward %.3f ms", best_cam * 1e3,
+                        best_fwd * 1e3);
+        }
+        free(all);
+        free(scratch);
+    }
+done:
+    free(W);
+    free(x);
+    if (npy.data)
+        cam_npy_free(&npy);
+    cam_net_free(net);
+}
+
+int main(int argc, char **argv)
+{
+    test_ctx t = {0, 0};
+    const char *input = NULL;
+    int i, ran = 0;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        size_t n = strlen(a);
+        if (n > 4 && !strcmp(a + n - 4, ".npy")) {
+            input = file_exists(a) ? a : NULL;
+            continue;
+        }
+        if (!file_exists(a)) {
+            printf("# %s not found: skipped\n", a);
+            continue;
+        }
+        check_model(&t, a, input);
+        ran++;
+    }
+    test_report(&t, ran > 0, "net_some_model_checked", "none of the models exists");
+    return test_done(&t);
+}
