@@ -62,6 +62,7 @@ include mk/engine.mk
 include mk/kernels.mk
 include mk/vis.mk
 include mk/eval.mk
+include mk/grad.mk
 include mk/lua.mk
 include mk/models.mk
 include mk/checks.mk

@@ -49,6 +49,23 @@
       offset in one arena. Input shapes come from the model (symbolic dims: 1, or
       cam_net_desc.batch / height / width); cam_net_set_input_shape() re-plans.
 
+      What load does, in order: the protobuf reader (own decoder; every length
+      checked against the bytes left, CAM_MAX_DIM and CAM_MAX_ELEMENTS before any
+      allocation); Identity-of-initializer chains become initializers; Conv
+      weights are packed (BatchNormalization folded in first) and the raw copy is
+      freed; then the plan: shape inference, constant folding (Shape / Gather /
+      Unsqueeze / Concat chains, Constant), fusion (Conv + Add + activation,
+      Gemm + activation), views for Reshape / Flatten / Squeeze / Unsqueeze /
+      Identity / Dropout, Concat inputs written in place by their producers
+      (batch 1), CAM head detection, and the arena (lifetimes, greedy by size).
+      int64 graph inputs that drive shapes (a Reshape target fed as an input) are
+      planned as constants at the first forward and re-planned when they change.
+      cam_net_desc.no_fuse keeps every node as written (no BN folding, fusion or
+      in-place Concat). cam_net_step_count()/cam_net_step() list the compiled
+      steps; cam_net_set_step_callback() lets a caller time each one.
+      ONNX's own operator tests (libonnx-testdata) run in tests/conformance.c;
+      cam_tensor_proto_load() reads their TensorProto files.
+
    3. Tensors
       cam_tensor never owns its data. Tensors returned by cam_net_output() and
       cam_net_tensor() point into the net's arena and are valid until the next
@@ -71,7 +88,10 @@
 
    9. Threads: cam_net_desc.threads (0 = all cores). Work is split so that every
       output element is computed by the same sequence of operations whatever the
-      thread count: outputs are bit-identical for any thread count.
+      thread count: outputs are bit-identical for any thread count. Dense convs
+      split by output-channel blocks when their weights outweigh their input, by
+      pixel ranges otherwise; depthwise convs and pools by channels; dense layers
+      by output columns; elementwise work in fixed chunks.
 
    LICENSE: MIT, see end of file.
 */
@@ -321,6 +341,7 @@ CAM_API const char *cam_net_head_error(const cam_net *net);
 /* The CAM, box, image and picture API; then evaluation metrics and SVMs. */
 #include "dev/cam_vis_api.inc"
 #include "dev/cam_eval_api.inc"
+#include "dev/cam_grad_api.inc"
 
 #endif /* CAM_H_INCLUDED */
 
@@ -769,6 +790,7 @@ typedef struct cam__value {
     int state;
     cam_tensor t;      /* dtype, shape, data */
     int root;          /* storage root (aliases share their root's bytes) */
+    size_t sub;        /* byte offset inside the root (a Concat input written in place) */
     size_t bytes, offset;
     int first, last;   /* lifetime in steps */
     int keep;
@@ -2711,6 +2733,10 @@ static void cam__exec_conv_dense(cam_net *net, cam__step *s)
     t.oc_per = (int)(((n_ocb + n_oc_tasks - 1) / n_oc_tasks) * CAM__OCB);
     t.n_oc_tasks = (int)((ocg + t.oc_per - 1) / t.oc_per);
     t.px_per = (int)((ohw + n_px - 1) / n_px);
+#ifdef CAM__CONV_PX_TILE
+    /* whole pixel tiles per task: tails only at the end of the map */
+    t.px_per = (t.px_per + CAM__CONV_PX_TILE - 1) / CAM__CONV_PX_TILE * CAM__CONV_PX_TILE;
+#endif
     n_px = (int)((ohw + t.px_per - 1) / t.px_per);
     t.ohw = (int)ohw;
     t.cp.ic = (int)icg;
@@ -3180,8 +3206,12 @@ static cam_result cam__exec(cam_net *net, cam__step *s)
         for (j = 0; j < s->n_in; j++) {
             const cam_tensor *b = CAM__VT(s->in[j]);
             size_t chunk = (size_t)(b->dims[axis] * inner) * esz;
-            for (i = 0; i < outer; i++)
-                memcpy((unsigned char *)y->data + ((size_t)i * y->dims[axis] * inner) * esz + off, (const unsigned char *)b->data + i * chunk, chunk);
+            for (i = 0; i < outer; i++) {
+                unsigned char *dst = (unsigned char *)y->data + ((size_t)i * y->dims[axis] * inner) * esz + off;
+                const unsigned char *src = (const unsigned char *)b->data + i * chunk;
+                if (dst != src) /* else the producer wrote it in place */
+                    memcpy(dst, src, chunk);
+            }
             off += chunk;
         }
         return CAM_OK;
@@ -3690,6 +3720,7 @@ static void cam__plan_reset(cam_net *net)
         v->state = CAM__V_NONE;
         memset(&v->t, 0, sizeof v->t);
         v->root = i;
+        v->sub = 0;
         v->bytes = v->offset = 0;
         v->first = INT32_MAX;
         v->last = -1;
@@ -3858,6 +3889,41 @@ static cam_result cam__plan(cam_net *net)
             if (s->out[k] >= 0)
                 net->values[s->out[k]].producer = i;
     }
+    /* Concat along an axis with nothing before it (batch 1 on channels): the
+       producers write straight into their slice of the output. */
+    if (!net->no_fuse)
+        for (i = 0; i < n_live; i++) {
+            cam__step *s = &net->steps[i];
+            cam__value *o = &net->values[s->out[0]];
+            int64_t outer = 1;
+            size_t off = 0;
+            if (s->op != CAM__OP_Concat || o->root != s->out[0])
+                continue;
+            for (k = 0; k < s->p[0]; k++)
+                outer *= o->t.dims[k];
+            if (outer != 1)
+                continue;
+            for (k = 0; k < s->n_in; k++) {
+                cam__value *v = &net->values[s->in[k]];
+                size_t bytes = (size_t)cam_tensor_count(&v->t) * cam_dtype_size(v->t.dtype);
+                int dup = 0;
+                for (j = 0; j < s->n_in; j++)
+                    dup += s->in[j] == s->in[k];
+                if (v->state == CAM__V_RUNTIME && v->root == s->in[k] && !v->keep && v->uses == 1 && dup == 1 &&
+                    v->producer >= 0 && v->producer < i && !net->steps[v->producer].alias) {
+                    v->root = s->out[0];
+                    v->sub = off;
+                }
+                off += bytes;
+            }
+        }
+    for (i = 0; i < net->n_values; i++) { /* roots of roots: nested concats, aliases of slices */
+        cam__value *v = &net->values[i];
+        while (net->values[v->root].root != v->root) {
+            v->sub += net->values[v->root].sub;
+            v->root = net->values[v->root].root;
+        }
+    }
     /* lifetimes of storage roots */
     for (i = 0; i < n_live; i++) {
         cam__step *s = &net->steps[i];
@@ -3957,7 +4023,7 @@ static cam_result cam__plan(cam_net *net)
     for (i = 0; i < net->n_values; i++) {
         cam__value *v = &net->values[i];
         if (v->state == CAM__V_RUNTIME && v->root != i)
-            v->t.data = net->values[v->root].t.data;
+            v->t.data = (unsigned char *)net->values[v->root].t.data + v->sub;
     }
     net->planned = 1;
     return CAM_OK;
@@ -4323,7 +4389,7 @@ CAM_API cam_result cam_net_forward(cam_net *net, const cam_tensor *inputs, int n
     for (i = 0; i < net->n_values; i++) {
         cam__value *v = &net->values[i];
         if (v->state == CAM__V_RUNTIME && v->root != i)
-            v->t.data = net->values[v->root].t.data;
+            v->t.data = (unsigned char *)net->values[v->root].t.data + v->sub;
     }
     if (net->cb)
         net->cb(net->cb_user, -1);
@@ -4720,6 +4786,7 @@ CAM_API cam_result cam_npy_save(const char *path, const cam_tensor *t, cam_error
 
 #include "dev/cam_vis_impl.inc"
 #include "dev/cam_eval_impl.inc"
+#include "dev/cam_grad_impl.inc"
 
 #endif /* CAM_IMPLEMENTATION_DONE */
 #endif /* CAM_IMPLEMENTATION */

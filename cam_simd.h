@@ -39,11 +39,13 @@
    - CAM__CONV_OC_BLOCK is 16. Packed conv weights are [oc/16][ic][kh][kw][16],
      the last block zero-filled: cam__conv_packed_floats() floats (any
      alignment works; 32-byte alignment is a little faster).
-   - cam__conv: tiles of CAM__CONV_PX_TILE (6) pixels x 16 channels. For
-     work splits, give each task whole channel blocks and/or pixel ranges;
-     any split gives bit-identical outputs, but ranges that are multiples of
-     6 pixels waste no lanes. Each task should cover >= ~100 pixels x 16
-     channels to amortise the call. Kernels with more than 256 taps per
+   - cam__conv: tiles of 6 (CAM__CONV_PX_TILE) or 5 pixels x 16 channels;
+     a pixel range of L >= 20 pixels is cut into 6- and 5-pixel tiles with no
+     partial tile (7x7 maps: 4*6 + 5*5). For work splits, give each task
+     whole channel blocks and/or pixel ranges; any split gives bit-identical
+     outputs. Ranges shorter than 20 pixels end in a partial tile (wasted
+     lanes), so on small maps split by channel blocks. Each task should cover
+     >= ~100 pixels x 16 channels to amortise the call. Kernels with more than 256 taps per
      channel (kh*kw > 256) run the scalar reference (still split-invariant).
      out may alias res (each element reads res once, then writes out).
      Grouped convs: call once per group with in/w/bias/res/out offset.
@@ -716,50 +718,91 @@ CAM__INLINE void cam__plane_borders(float *dst, int ih, int iw, int pt, int pl, 
     }
 }
 
+/* Interior rows only (the borders stay as cam__plane_borders wrote them).
+   Inline vector copies: rows of small maps are a few floats long. */
 CAM__INLINE void cam__plane_copy(float *dst, const float *src, int ih, int iw, int pt, int pl, int W)
 {
-    int y;
-    for (y = 0; y < ih; ++y) memcpy(dst + (size_t)(y + pt) * W + pl, src + (size_t)y * iw, (size_t)iw * sizeof(float));
+    int y, x;
+    for (y = 0; y < ih; ++y) {
+        float *d = dst + (size_t)(y + pt) * W + pl;
+        const float *s = src + (size_t)y * iw;
+        for (x = 0; x + CAM__VL <= iw; x += CAM__VL) cam__vf_storeu(d + x, cam__vf_loadu(s + x));
+        if (x < iw) {
+            if (iw >= CAM__VL) /* overlapping last vector: masked moves are slow on AMD */
+                cam__vf_storeu(d + iw - CAM__VL, cam__vf_loadu(s + iw - CAM__VL));
+            else
+                cam__vf_store_n(d + x, cam__vf_load_n(s + x, iw - x), iw - x);
+        }
+    }
 }
 
-/* 3x3 depthwise taps for CAM__VL outputs from the padded plane (row stride W). */
-CAM__INLINE cam__vf cam__dw3(const float *ib, int W, int dh, int dw, int s2, const cam__vf *w)
+/* Stores CAM__VL depthwise outputs (n valid) after + bias, + res; the
+   activation runs afterwards over the whole channel plane (still in cache),
+   which keeps calls (exp) out of the tap loops and the weights in registers. */
+CAM__INLINE void cam__dw_put(float *o, const float *r, cam__vf acc, cam__vf vb, int has_bias, int n)
 {
-    const float *r0 = ib, *r1 = ib + (size_t)dh * W, *r2 = ib + (size_t)2 * dh * W;
-    cam__vf acc = cam__vf_zero();
-    int d1 = dw, d2 = 2 * dw;
-    if (s2) {
-        acc = cam__vf_fma(cam__vf_loadu_s2(r0), w[0], acc);
-        acc = cam__vf_fma(cam__vf_loadu_s2(r0 + d1), w[1], acc);
-        acc = cam__vf_fma(cam__vf_loadu_s2(r0 + d2), w[2], acc);
-        acc = cam__vf_fma(cam__vf_loadu_s2(r1), w[3], acc);
-        acc = cam__vf_fma(cam__vf_loadu_s2(r1 + d1), w[4], acc);
-        acc = cam__vf_fma(cam__vf_loadu_s2(r1 + d2), w[5], acc);
-        acc = cam__vf_fma(cam__vf_loadu_s2(r2), w[6], acc);
-        acc = cam__vf_fma(cam__vf_loadu_s2(r2 + d1), w[7], acc);
-        return cam__vf_fma(cam__vf_loadu_s2(r2 + d2), w[8], acc);
+    if (has_bias) acc = cam__vf_add(acc, vb);
+    if (n >= CAM__VL) {
+        if (r) acc = cam__vf_add(acc, cam__vf_loadu(r));
+        cam__vf_storeu(o, acc);
+    } else {
+        if (r) acc = cam__vf_add(acc, cam__vf_load_n(r, n));
+        cam__vf_store_n(o, acc, n);
     }
-    acc = cam__vf_fma(cam__vf_loadu(r0), w[0], acc);
-    acc = cam__vf_fma(cam__vf_loadu(r0 + d1), w[1], acc);
-    acc = cam__vf_fma(cam__vf_loadu(r0 + d2), w[2], acc);
-    acc = cam__vf_fma(cam__vf_loadu(r1), w[3], acc);
-    acc = cam__vf_fma(cam__vf_loadu(r1 + d1), w[4], acc);
-    acc = cam__vf_fma(cam__vf_loadu(r1 + d2), w[5], acc);
-    acc = cam__vf_fma(cam__vf_loadu(r2), w[6], acc);
-    acc = cam__vf_fma(cam__vf_loadu(r2 + d1), w[7], acc);
-    return cam__vf_fma(cam__vf_loadu(r2 + d2), w[8], acc);
 }
+
+/* 3x3, two output rows per pass (stride 1 and dilation 1 vertically): the
+   4 input rows are loaded once for both; each output keeps its (ky, kx) tap
+   order, so a pixel gets the same value as from the one-row loop. */
+#define CAM__DW3_PAIR_LOOP(LD)                                                             \
+    for (ox = 0; ox < p->ow; ox += CAM__VL) {                                              \
+        const float *q0 = r0 + ox * p->sw, *q1 = q0 + W, *q2 = q1 + W, *q3 = q2 + W;       \
+        cam__vf a = cam__vf_zero(), b = a, x;                                              \
+        int n = p->ow - ox;                                                                \
+        x = LD(q0); a = cam__vf_fma(x, w0, a);                                             \
+        x = LD(q0 + d1); a = cam__vf_fma(x, w1, a);                                        \
+        x = LD(q0 + d2); a = cam__vf_fma(x, w2, a);                                        \
+        x = LD(q1); a = cam__vf_fma(x, w3, a); b = cam__vf_fma(x, w0, b);                  \
+        x = LD(q1 + d1); a = cam__vf_fma(x, w4, a); b = cam__vf_fma(x, w1, b);             \
+        x = LD(q1 + d2); a = cam__vf_fma(x, w5, a); b = cam__vf_fma(x, w2, b);             \
+        x = LD(q2); a = cam__vf_fma(x, w6, a); b = cam__vf_fma(x, w3, b);                  \
+        x = LD(q2 + d1); a = cam__vf_fma(x, w7, a); b = cam__vf_fma(x, w4, b);             \
+        x = LD(q2 + d2); a = cam__vf_fma(x, w8, a); b = cam__vf_fma(x, w5, b);             \
+        x = LD(q3); b = cam__vf_fma(x, w6, b);                                             \
+        x = LD(q3 + d1); b = cam__vf_fma(x, w7, b);                                        \
+        x = LD(q3 + d2); b = cam__vf_fma(x, w8, b);                                        \
+        cam__dw_put(oa + ox, ra ? ra + ox : NULL, a, vb, hb, n);                           \
+        cam__dw_put(oa + p->ow + ox, ra ? ra + p->ow + ox : NULL, b, vb, hb, n);           \
+    }
+/* 3x3, one output row (rows dh*W apart). */
+#define CAM__DW3_ROW_LOOP(LD)                                                              \
+    for (ox = 0; ox < p->ow; ox += CAM__VL) {                                              \
+        const float *q0 = r0 + ox * p->sw, *q1 = q0 + dW, *q2 = q1 + dW;                   \
+        cam__vf a = cam__vf_zero();                                                        \
+        a = cam__vf_fma(LD(q0), w0, a);                                                    \
+        a = cam__vf_fma(LD(q0 + d1), w1, a);                                               \
+        a = cam__vf_fma(LD(q0 + d2), w2, a);                                               \
+        a = cam__vf_fma(LD(q1), w3, a);                                                    \
+        a = cam__vf_fma(LD(q1 + d1), w4, a);                                               \
+        a = cam__vf_fma(LD(q1 + d2), w5, a);                                               \
+        a = cam__vf_fma(LD(q2), w6, a);                                                    \
+        a = cam__vf_fma(LD(q2 + d1), w7, a);                                               \
+        a = cam__vf_fma(LD(q2 + d2), w8, a);                                               \
+        cam__dw_put(oa + ox, ra ? ra + ox : NULL, a, vb, hb, p->ow - ox);                  \
+    }
 
 /* Depthwise conv (group == channels), bandwidth-bound. Per channel: copy the
    plane into the padded scratch, then CAM__VL output pixels at a time, all
-   kh*kw taps in (ky, kx) order (padding taps add x*0), + bias, + res, act.
-   Stride 1 or 2 with any kernel and dilation; other strides, or planes larger
-   than the scratch, take the direct path. */
+   kh*kw taps in (ky, kx) order (padding taps add x*0), + bias, + res, then
+   the activation over the channel. 3x3 keeps its 9 weights in registers and
+   does two output rows per pass when it can. Stride 1 or 2 with any kernel
+   and dilation; other strides, or planes larger than the scratch, take the
+   direct path. */
 CAM__KFN void CAM__SFX(cam__dwconv)(const cam__dwconv_params *p, int c0, int c1)
 {
     float scratch[CAM__PLANE_SCRATCH];
     size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
-    int H, W, c, oy, ox, ky, kx, s2 = p->sw == 2, k3 = p->kh == 3 && p->kw == 3;
+    int H, W, c, oy, ox, ky, kx, s2 = p->sw == 2, k3 = p->kh == 3 && p->kw == 3, hb = p->bias != NULL;
     if (!cam__plane_dims(p->ih, p->iw, p->oh, p->ow, p->kh, p->kw, p->sh, p->sw, p->dh, p->dw, p->pt, p->pl, &H, &W)) {
         CAM__SFX(cam__dwconv_direct)(p, c0, c1);
         return;
@@ -767,56 +810,93 @@ CAM__KFN void CAM__SFX(cam__dwconv)(const cam__dwconv_params *p, int c0, int c1)
     cam__plane_borders(scratch, p->ih, p->iw, p->pt, p->pl, H, W, 0.0f);
     for (c = c0; c < c1; ++c) {
         const float *wc = p->w + (size_t)c * p->kh * p->kw;
-        cam__vf vb = cam__vf_set1(p->bias ? p->bias[c] : 0.0f);
-        cam__vf wv[9];
-        /* spelled out so the compiler keeps wv in registers */
-        wv[0] = cam__vf_set1(wc[0]), wv[1] = cam__vf_set1(wc[k3 ? 1 : 0]), wv[2] = cam__vf_set1(wc[k3 ? 2 : 0]);
-        wv[3] = cam__vf_set1(wc[k3 ? 3 : 0]), wv[4] = cam__vf_set1(wc[k3 ? 4 : 0]), wv[5] = cam__vf_set1(wc[k3 ? 5 : 0]);
-        wv[6] = cam__vf_set1(wc[k3 ? 6 : 0]), wv[7] = cam__vf_set1(wc[k3 ? 7 : 0]), wv[8] = cam__vf_set1(wc[k3 ? 8 : 0]);
+        float *oc = p->out + (size_t)c * ohw;
+        const float *rc = p->res ? p->res + (size_t)c * ohw : NULL;
+        cam__vf vb = cam__vf_set1(hb ? p->bias[c] : 0.0f);
+        int y0 = 0;
         cam__plane_copy(scratch, p->in + (size_t)c * ihw, p->ih, p->iw, p->pt, p->pl, W);
-        for (oy = 0; oy < p->oh; ++oy) {
-            const float *rb = scratch + (size_t)oy * p->sh * W;
-            size_t orow = (size_t)c * ohw + (size_t)oy * p->ow;
-            for (ox = 0; ox < p->ow; ox += CAM__VL) {
-                const float *ib = rb + ox * p->sw;
-                int n = p->ow - ox;
-                cam__vf acc = cam__vf_zero();
-                if (k3) {
-                    /* 3x3: weights stay in registers, taps unrolled (same order) */
-                    acc = cam__dw3(ib, W, p->dh, p->dw, s2, wv);
-                } else if (p->kw == 5 && !s2) {
-                    for (ky = 0; ky < p->kh; ++ky) {
-                        const float *r = ib + (size_t)ky * p->dh * W, *wr = wc + ky * 5;
-                        int d = p->dw;
-                        acc = cam__vf_fma(cam__vf_loadu(r), cam__vf_set1(wr[0]), acc);
-                        acc = cam__vf_fma(cam__vf_loadu(r + d), cam__vf_set1(wr[1]), acc);
-                        acc = cam__vf_fma(cam__vf_loadu(r + 2 * d), cam__vf_set1(wr[2]), acc);
-                        acc = cam__vf_fma(cam__vf_loadu(r + 3 * d), cam__vf_set1(wr[3]), acc);
-                        acc = cam__vf_fma(cam__vf_loadu(r + 4 * d), cam__vf_set1(wr[4]), acc);
-                    }
+        if (k3) {
+            const cam__vf w0 = cam__vf_set1(wc[0]), w1 = cam__vf_set1(wc[1]), w2 = cam__vf_set1(wc[2]);
+            const cam__vf w3 = cam__vf_set1(wc[3]), w4 = cam__vf_set1(wc[4]), w5 = cam__vf_set1(wc[5]);
+            const cam__vf w6 = cam__vf_set1(wc[6]), w7 = cam__vf_set1(wc[7]), w8 = cam__vf_set1(wc[8]);
+            int d1 = p->dw, d2 = 2 * p->dw, dW = p->dh * W, pair = p->sh == 1 && p->dh == 1;
+            for (oy = 0; oy < p->oh; oy += 1 + (pair && oy + 1 < p->oh)) {
+                const float *r0 = scratch + (size_t)oy * p->sh * W;
+                float *oa = oc + (size_t)oy * p->ow;
+                const float *ra = rc ? rc + (size_t)oy * p->ow : NULL;
+                if (pair && oy + 1 < p->oh) {
+                    if (s2) CAM__DW3_PAIR_LOOP(cam__vf_loadu_s2)
+                    else CAM__DW3_PAIR_LOOP(cam__vf_loadu)
                 } else {
+                    if (s2) CAM__DW3_ROW_LOOP(cam__vf_loadu_s2)
+                    else CAM__DW3_ROW_LOOP(cam__vf_loadu)
+                }
+            }
+        } else if (p->sh == 1 && p->dh == 1 && !s2 && p->oh > 1) {
+            /* any kernel, two output rows per pass as for 3x3: two FMA chains
+               and kh+1 input rows loaded once (the chains are long: 25 FMAs
+               for 5x5) */
+            for (oy = 0; oy + 1 < p->oh; oy += 2) {
+                const float *rb = scratch + (size_t)oy * W;
+                float *oa = oc + (size_t)oy * p->ow;
+                const float *ra = rc ? rc + (size_t)oy * p->ow : NULL;
+                for (ox = 0; ox < p->ow; ox += CAM__VL) {
+                    cam__vf a = cam__vf_zero(), b = a;
+                    for (ky = 0; ky <= p->kh; ++ky) {
+                        const float *r = rb + (size_t)ky * W + ox;
+                        const float *wa = wc + ky * p->kw, *wb = wc + (ky - 1) * p->kw;
+                        if (ky == 0)
+                            for (kx = 0; kx < p->kw; ++kx)
+                                a = cam__vf_fma(cam__vf_loadu(r + kx * p->dw), cam__vf_set1(wa[kx]), a);
+                        else if (ky == p->kh)
+                            for (kx = 0; kx < p->kw; ++kx)
+                                b = cam__vf_fma(cam__vf_loadu(r + kx * p->dw), cam__vf_set1(wb[kx]), b);
+                        else
+                            for (kx = 0; kx < p->kw; ++kx) {
+                                cam__vf x = cam__vf_loadu(r + kx * p->dw);
+                                a = cam__vf_fma(x, cam__vf_set1(wa[kx]), a);
+                                b = cam__vf_fma(x, cam__vf_set1(wb[kx]), b);
+                            }
+                    }
+                    cam__dw_put(oa + ox, ra ? ra + ox : NULL, a, vb, hb, p->ow - ox);
+                    cam__dw_put(oa + p->ow + ox, ra ? ra + p->ow + ox : NULL, b, vb, hb, p->ow - ox);
+                }
+            }
+            y0 = oy; /* an odd last row is left to the one-row loop */
+        }
+        if (!k3) {
+            for (oy = y0; oy < p->oh; ++oy) {
+                const float *rb = scratch + (size_t)oy * p->sh * W;
+                float *oa = oc + (size_t)oy * p->ow;
+                const float *ra = rc ? rc + (size_t)oy * p->ow : NULL;
+                for (ox = 0; ox < p->ow; ox += CAM__VL) {
+                    const float *ib = rb + ox * p->sw;
+                    cam__vf acc = cam__vf_zero();
                     for (ky = 0; ky < p->kh; ++ky) {
                         const float *r = ib + (size_t)ky * p->dh * W, *wr = wc + ky * p->kw;
                         if (s2)
                             for (kx = 0; kx < p->kw; ++kx)
                                 acc = cam__vf_fma(cam__vf_loadu_s2(r + kx * p->dw), cam__vf_set1(wr[kx]), acc);
-                        else
+                        else if (p->kw == 5) {
+                            int d = p->dw;
+                            acc = cam__vf_fma(cam__vf_loadu(r), cam__vf_set1(wr[0]), acc);
+                            acc = cam__vf_fma(cam__vf_loadu(r + d), cam__vf_set1(wr[1]), acc);
+                            acc = cam__vf_fma(cam__vf_loadu(r + 2 * d), cam__vf_set1(wr[2]), acc);
+                            acc = cam__vf_fma(cam__vf_loadu(r + 3 * d), cam__vf_set1(wr[3]), acc);
+                            acc = cam__vf_fma(cam__vf_loadu(r + 4 * d), cam__vf_set1(wr[4]), acc);
+                        } else
                             for (kx = 0; kx < p->kw; ++kx)
                                 acc = cam__vf_fma(cam__vf_loadu(r + kx * p->dw), cam__vf_set1(wr[kx]), acc);
                     }
-                }
-                if (p->bias) acc = cam__vf_add(acc, vb);
-                if (n >= CAM__VL) {
-                    if (p->res) acc = cam__vf_add(acc, cam__vf_loadu(p->res + orow + ox));
-                    cam__vf_storeu(p->out + orow + ox, cam__vf_act(acc, &p->act));
-                } else {
-                    if (p->res) acc = cam__vf_add(acc, cam__vf_load_n(p->res + orow + ox, n));
-                    cam__vf_store_n(p->out + orow + ox, cam__vf_act(acc, &p->act), n);
+                    cam__dw_put(oa + ox, ra ? ra + ox : NULL, acc, vb, hb, p->ow - ox);
                 }
             }
         }
+        if (p->act.kind != CAM__ACT_NONE) CAM__SFX(cam__vec_act)(oc, oc, ohw, &p->act);
     }
 }
+#undef CAM__DW3_PAIR_LOOP
+#undef CAM__DW3_ROW_LOOP
 
 /* Pooling (ONNX MaxPool / AveragePool). Per channel: copy into the padded
    scratch (border -FLT_MAX for max, as ONNX Runtime's initial value; 0 for
@@ -828,43 +908,77 @@ CAM__KFN void CAM__SFX(cam__dwconv)(const cam__dwconv_params *p, int c0, int c1)
 CAM__KFN void CAM__SFX(cam__pool2d)(const cam__pool_params *p, int c0, int c1)
 {
     float scratch[CAM__PLANE_SCRATCH];
-    float xdiv[CAM__POOL_MAX_COLS + CAM__VL];
+    float xdiv[CAM__POOL_MAX_COLS + CAM__VL], ydiv[CAM__POOL_MAX_COLS];
     size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
     int H, W, c, oy, ox, ky, kx, s2 = p->sw == 2;
-    if (p->ow > CAM__POOL_MAX_COLS ||
+    if (p->ow > CAM__POOL_MAX_COLS || p->oh > CAM__POOL_MAX_COLS ||
         !cam__plane_dims(p->ih, p->iw, p->oh, p->ow, p->kh, p->kw, p->sh, p->sw, p->dh, p->dw, p->pt, p->pl, &H, &W)) {
         CAM__SFX(cam__pool2d_direct)(p, c0, c1);
         return;
     }
     cam__plane_borders(scratch, p->ih, p->iw, p->pt, p->pl, H, W, p->is_max ? -FLT_MAX : 0.0f);
-    if (!p->is_max)
+    if (!p->is_max) {
         for (ox = 0; ox < p->ow + CAM__VL; ++ox) {
             int n = ox < p->ow ? cam__pool_count(ox * p->sw - p->pl, p->kw, p->dw, p->iw, p->pl, p->pr,
                                                  p->count_include_pad) : 1;
             xdiv[ox] = (float)(n > 0 ? n : 1);
         }
+        for (oy = 0; oy < p->oh; ++oy) {
+            int n = cam__pool_count(oy * p->sh - p->pt, p->kh, p->dh, p->ih, p->pt, p->pb, p->count_include_pad);
+            ydiv[oy] = (float)(n > 0 ? n : 1);
+        }
+    }
     for (c = c0; c < c1; ++c) {
         cam__plane_copy(scratch, p->in + (size_t)c * ihw, p->ih, p->iw, p->pt, p->pl, W);
         for (oy = 0; oy < p->oh; ++oy) {
             const float *rb = scratch + (size_t)oy * p->sh * W;
             float *orow = p->out + (size_t)c * ohw + (size_t)oy * p->ow;
-            int yc = cam__pool_count(oy * p->sh - p->pt, p->kh, p->dh, p->ih, p->pt, p->pb, p->count_include_pad);
-            cam__vf vy = cam__vf_set1((float)(yc > 0 ? yc : 1));
-            for (ox = 0; ox < p->ow; ox += CAM__VL) {
-                const float *ib = rb + ox * p->sw;
-                int n = p->ow - ox;
-                cam__vf acc = s2 ? cam__vf_loadu_s2(ib) : cam__vf_loadu(ib);
-                for (ky = 0; ky < p->kh; ++ky) {
-                    const float *r = ib + (size_t)ky * p->dh * W;
-                    for (kx = ky == 0; kx < p->kw; ++kx) {
-                        cam__vf v = s2 ? cam__vf_loadu_s2(r + kx * p->dw) : cam__vf_loadu(r + kx * p->dw);
-                        acc = p->is_max ? cam__vf_max(acc, v) : cam__vf_add(acc, v);
-                    }
-                }
-                if (!p->is_max) acc = cam__vf_div(acc, cam__vf_mul(vy, cam__vf_loadu(xdiv + ox)));
-                if (n >= CAM__VL) cam__vf_storeu(orow + ox, acc);
-                else cam__vf_store_n(orow + ox, acc, n);
+            cam__vf vy = cam__vf_set1(p->is_max ? 1.0f : ydiv[oy]);
+            /* one loop per (load, combine) pair so that neither is a branch per
+               tap; two vectors at a time give two independent max/add chains */
+#define CAM__POOL_ROW(LD, OP)                                                      \
+    {                                                                              \
+    for (ox = 0; ox + 2 * CAM__VL <= p->ow; ox += 2 * CAM__VL) {                   \
+        const float *ib = rb + ox * p->sw, *ib2 = ib + CAM__VL * p->sw;            \
+        cam__vf acc = LD(ib), acc2 = LD(ib2);                                      \
+        for (ky = 0; ky < p->kh; ++ky) {                                           \
+            size_t ro = (size_t)ky * p->dh * W;                                    \
+            for (kx = ky == 0; kx < p->kw; ++kx) {                                 \
+                acc = OP(acc, LD(ib + ro + kx * p->dw));                           \
+                acc2 = OP(acc2, LD(ib2 + ro + kx * p->dw));                        \
+            }                                                                      \
+        }                                                                          \
+        if (!p->is_max) {                                                          \
+            acc = cam__vf_div(acc, cam__vf_mul(vy, cam__vf_loadu(xdiv + ox)));    \
+            acc2 = cam__vf_div(acc2, cam__vf_mul(vy, cam__vf_loadu(xdiv + ox + CAM__VL))); \
+        }                                                                          \
+        cam__vf_storeu(orow + ox, acc);                                            \
+        cam__vf_storeu(orow + ox + CAM__VL, acc2);                                 \
+    }                                                                              \
+    for (; ox < p->ow; ox += CAM__VL) {                                            \
+        const float *ib;                                                           \
+        int n = p->ow - ox;                                                        \
+        if (n < CAM__VL && p->ow >= CAM__VL) /* overlap: same values again */      \
+            ox = p->ow - CAM__VL, n = CAM__VL;                                     \
+        ib = rb + ox * p->sw;                                                      \
+        cam__vf acc = LD(ib);                                                      \
+        for (ky = 0; ky < p->kh; ++ky) {                                           \
+            const float *r = ib + (size_t)ky * p->dh * W;                          \
+            for (kx = ky == 0; kx < p->kw; ++kx) acc = OP(acc, LD(r + kx * p->dw)); \
+        }                                                                          \
+        if (!p->is_max) acc = cam__vf_div(acc, cam__vf_mul(vy, cam__vf_loadu(xdiv + ox))); \
+        if (n >= CAM__VL) cam__vf_storeu(orow + ox, acc);                          \
+        else cam__vf_store_n(orow + ox, acc, n);                                   \
+    }                                                                              \
+    }
+            if (p->is_max) {
+                if (s2) CAM__POOL_ROW(cam__vf_loadu_s2, cam__vf_max)
+                else CAM__POOL_ROW(cam__vf_loadu, cam__vf_max)
+            } else {
+                if (s2) CAM__POOL_ROW(cam__vf_loadu_s2, cam__vf_add)
+                else CAM__POOL_ROW(cam__vf_loadu, cam__vf_add)
             }
+#undef CAM__POOL_ROW
         }
     }
 }
@@ -949,9 +1063,10 @@ CAM__KFN void CAM__SFX(cam__gemm_nt)(int m, int n, int k, const float *a, int ld
    stride or dilation works. Tails: a tile with fewer pixels repeats the last
    pixel's address and stores only the valid ones; the last channel block
    computes all 16 lanes (packed weights are zero there) and stores only the
-   valid rows. Each output element is therefore one fixed chain of FMAs
-   starting from 0, then + bias, + res, act, whatever [oc0,oc1) and [px0,px1)
-   are. Pixels are walked in chunks of CAM__CONV_PX_CHUNK so that the input
+   valid rows; on AVX2 the driver also uses 5-pixel tiles so that ranges of
+   20 pixels or more need no partial tile. Each output element is therefore
+   one fixed chain of FMAs starting from 0, then + bias, + res, act, whatever
+   [oc0,oc1) and [px0,px1) are. Pixels are walked in chunks of CAM__CONV_PX_CHUNK so that the input
    rows of a chunk stay in cache while every channel block passes over them. */
 #ifndef CAM__CONV_PX_CHUNK
 #define CAM__CONV_PX_CHUNK 96
@@ -982,10 +1097,26 @@ CAM__INLINE void cam__tr8_avx2(__m256 *r)
 /* Epilogue for 8 channels: transpose pixel-major accumulators into channel
    rows of (up to) 6 contiguous output pixels, then masked loads/stores. */
 CAM__INLINE void cam__conv_epi8_avx2(const cam__conv_params *p, __m256 *r, int o, int nrows, size_t ohw,
-                                     int px, __m256i mask, int full)
+                                     int px, __m256i mask, int full /* 6, 5 or 0: masked */)
 {
     int j;
     cam__tr8_avx2(r);
+    if (full == 5) {
+        /* 5 pixels: 4 + 1 plain moves */
+        for (j = 0; j < nrows; ++j) {
+            size_t at = (size_t)(o + j) * ohw + px;
+            __m256 v = r[j];
+            if (p->bias) v = _mm256_add_ps(v, _mm256_set1_ps(p->bias[o + j]));
+            if (p->res) {
+                __m128 a = _mm_loadu_ps(p->res + at), b = _mm_load_ss(p->res + at + 4);
+                v = _mm256_add_ps(v, _mm256_insertf128_ps(_mm256_castps128_ps256(a), b, 1));
+            }
+            v = cam__vf_act(v, &p->act);
+            _mm_storeu_ps(p->out + at, _mm256_castps256_ps128(v));
+            _mm_store_ss(p->out + at + 4, _mm256_extractf128_ps(v, 1));
+        }
+        return;
+    }
     if (full) {
         /* 6 pixels: 4 + 2 plain moves (masked stores are slow on AMD) */
         for (j = 0; j < nrows; ++j) {
@@ -995,13 +1126,13 @@ CAM__INLINE void cam__conv_epi8_avx2(const cam__conv_params *p, __m256 *r, int o
             if (p->bias) v = _mm256_add_ps(v, _mm256_set1_ps(p->bias[o + j]));
             if (p->res) {
                 __m128 a = _mm_loadu_ps(p->res + at);
-                __m128 b = _mm_castpd_ps(_mm_load_sd((const double *)(const void *)(p->res + at + 4)));
+                __m128 b = _mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(const void *)(p->res + at + 4)));
                 v = _mm256_add_ps(v, _mm256_insertf128_ps(_mm256_castps128_ps256(a), b, 1));
             }
             v = cam__vf_act(v, &p->act);
             lo = _mm256_castps256_ps128(v);
             _mm_storeu_ps(p->out + at, lo);
-            _mm_store_sd((double *)(void *)(p->out + at + 4), _mm_castps_pd(_mm256_extractf128_ps(v, 1)));
+            _mm_storel_epi64((__m128i *)(void *)(p->out + at + 4), _mm_castps_si128(_mm256_extractf128_ps(v, 1)));
         }
         return;
     }
@@ -1072,6 +1203,67 @@ CAM__INLINE void cam__conv_tile_avx2(const cam__conv_params *p, const float *wp,
     }
 }
 #undef CAM__CONV_STEP_AVX2
+
+/* 5 px x 16 oc (10 accumulators, still enough chains for 2 FMA pipes x 4
+   cycles): the driver mixes it with 6-pixel tiles so that a range of L >= 20
+   pixels needs no partial tile (49 = 4*6 + 5*5 on 7x7 maps). Per pixel the
+   operations are those of the 6-pixel tile. */
+#define CAM__CONV_STEP5_AVX2(q)                                                  \
+    do {                                                                         \
+        __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8), x;          \
+        x = _mm256_broadcast_ss(i0 + (q));                                       \
+        a0 = _mm256_fmadd_ps(x, w0, a0); a1 = _mm256_fmadd_ps(x, w1, a1);        \
+        x = _mm256_broadcast_ss(i1 + (q));                                       \
+        a2 = _mm256_fmadd_ps(x, w0, a2); a3 = _mm256_fmadd_ps(x, w1, a3);        \
+        x = _mm256_broadcast_ss(i2 + (q));                                       \
+        a4 = _mm256_fmadd_ps(x, w0, a4); a5 = _mm256_fmadd_ps(x, w1, a5);        \
+        x = _mm256_broadcast_ss(i3 + (q));                                       \
+        a6 = _mm256_fmadd_ps(x, w0, a6); a7 = _mm256_fmadd_ps(x, w1, a7);        \
+        x = _mm256_broadcast_ss(i4 + (q));                                       \
+        a8 = _mm256_fmadd_ps(x, w0, a8); a9 = _mm256_fmadd_ps(x, w1, a9);        \
+        w += CAM__CONV_OC_BLOCK;                                                 \
+    } while (0)
+
+CAM__INLINE void cam__conv_tile5_avx2(const cam__conv_params *p, const float *wp, const float *const *ip,
+                                      const int *toff, int ntaps, size_t ihw, int o, int nrows, size_t ohw,
+                                      int px)
+{
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    __m256 a8 = a0, a9 = a0;
+    const float *i0 = ip[0], *i1 = ip[1], *i2 = ip[2], *i3 = ip[3], *i4 = ip[4];
+    const float *w = wp;
+    __m256 r[8];
+    __m256i mask = cam__mask8(5);
+    int c, t;
+    if (ntaps == 1) {
+        size_t q = 0;
+        for (c = 0; c < p->ic; ++c, q += ihw) CAM__CONV_STEP5_AVX2(q);
+    } else if (ntaps == 9) {
+        const size_t t0 = (size_t)toff[0], t1 = (size_t)toff[1], t2 = (size_t)toff[2];
+        const size_t t3 = (size_t)toff[3], t4 = (size_t)toff[4], t5 = (size_t)toff[5];
+        const size_t t6 = (size_t)toff[6], t7 = (size_t)toff[7], t8 = (size_t)toff[8];
+        size_t q = 0;
+        for (c = 0; c < p->ic; ++c, q += ihw) {
+            CAM__CONV_STEP5_AVX2(q + t0); CAM__CONV_STEP5_AVX2(q + t1); CAM__CONV_STEP5_AVX2(q + t2);
+            CAM__CONV_STEP5_AVX2(q + t3); CAM__CONV_STEP5_AVX2(q + t4); CAM__CONV_STEP5_AVX2(q + t5);
+            CAM__CONV_STEP5_AVX2(q + t6); CAM__CONV_STEP5_AVX2(q + t7); CAM__CONV_STEP5_AVX2(q + t8);
+        }
+    } else {
+        size_t q = 0;
+        for (c = 0; c < p->ic; ++c, q += ihw)
+            for (t = 0; t < ntaps; ++t) CAM__CONV_STEP5_AVX2(q + (size_t)toff[t]);
+    }
+    r[0] = a0; r[1] = a2; r[2] = a4; r[3] = a6; r[4] = a8;
+    r[5] = r[6] = r[7] = _mm256_setzero_ps();
+    cam__conv_epi8_avx2(p, r, o, nrows < 8 ? nrows : 8, ohw, px, mask, 5);
+    if (nrows > 8) {
+        r[0] = a1; r[1] = a3; r[2] = a5; r[3] = a7; r[4] = a9;
+        r[5] = r[6] = r[7] = _mm256_setzero_ps();
+        cam__conv_epi8_avx2(p, r, o + 8, nrows - 8, ohw, px, mask, 5);
+    }
+}
+#undef CAM__CONV_STEP5_AVX2
+#define CAM__CONV_HAS_TILE5 1
 #endif /* CAM__SIMD_AVX2 */
 
 #if defined(CAM__SIMD_NEON)
@@ -1159,13 +1351,23 @@ CAM__KFN void CAM__SFX(cam__conv)(const cam__conv_params *p, int oc0, int oc1, i
         for (kx = 0; kx < p->kw; ++kx) toff[ky * p->kw + kx] = ky * p->dh * p->iw + kx * p->dw;
     for (pc = px0; pc < px1; pc += CAM__CONV_PX_CHUNK) {
         int pe = px1 - pc < CAM__CONV_PX_CHUNK ? px1 : pc + CAM__CONV_PX_CHUNK;
+        /* tiles of the chunk: 6-pixel tiles, the last n5 of them 5 pixels
+           wide where that avoids a partial tile (chunk lengths >= 20) */
+        int ntiles = (pe - pc + CAM__CONV_PX_TILE - 1) / CAM__CONV_PX_TILE;
+        int n5 = ntiles * CAM__CONV_PX_TILE - (pe - pc);
+#if !defined(CAM__CONV_HAS_TILE5)
+        n5 = 0;
+#endif
+        if (n5 > ntiles) n5 = 0;
         for (o = oc0; o < oc1; o += CAM__CONV_OC_BLOCK) {
             const float *wp = p->w + (size_t)(o / CAM__CONV_OC_BLOCK) * block;
             int nrows = oc1 - o < CAM__CONV_OC_BLOCK ? oc1 - o : CAM__CONV_OC_BLOCK;
-            for (px = pc; px < pe; px += CAM__CONV_PX_TILE) {
+            int tile = 0, width;
+            for (px = pc; px < pe; px += width, ++tile) {
                 const float *ip[CAM__CONV_PX_TILE];
-                int npx = pe - px < CAM__CONV_PX_TILE ? pe - px : CAM__CONV_PX_TILE;
-                int oy = px / p->ow, ox = px % p->ow;
+                int npx, oy = px / p->ow, ox = px % p->ow;
+                width = tile >= ntiles - n5 ? CAM__CONV_PX_TILE - 1 : CAM__CONV_PX_TILE;
+                npx = pe - px < width ? pe - px : width;
                 for (k = 0; k < CAM__CONV_PX_TILE; ++k) {
                     if (k >= npx) {
                         ip[k] = ip[k - 1];
@@ -1174,6 +1376,12 @@ CAM__KFN void CAM__SFX(cam__conv)(const cam__conv_params *p, int oc0, int oc1, i
                     ip[k] = p->in + (size_t)oy * p->sh * p->iw + (size_t)ox * p->sw;
                     if (++ox == p->ow) ox = 0, ++oy;
                 }
+#if defined(CAM__CONV_HAS_TILE5)
+                if (width == CAM__CONV_PX_TILE - 1) {
+                    cam__conv_tile5_avx2(p, wp, ip, toff, ntaps, ihw, o, nrows, ohw, px);
+                    continue;
+                }
+#endif
                 CAM__SFX(cam__conv_tile)(p, wp, ip, toff, ntaps, ihw, o, nrows, ohw, px, npx);
             }
         }

@@ -358,7 +358,14 @@ int cam_cmd_info(int argc, char **argv)
         for (i = 0; i < cam_net_metadata_count(net); i++) {
             const char *key, *val;
             cam_net_metadata(net, i, &key, &val);
-            printf("metadata: %s = %.200s%s\n", key, val, strlen(val) > 200 ? "..." : "");
+            size_t n;
+            printf("metadata: %s = ", key);
+            for (n = 0; val[n] && n < 200; n++)
+                if (val[n] == '\n')
+                    printf("\\n");
+                else
+                    putchar(val[n]);
+            printf("%s\n", val[n] ? "..." : "");
         }
     }
     cam_net_free(net);

@@ -38,6 +38,11 @@ static const char cam_eval_usage[] =
     "                       `cam features` + liblinear-train): its weights replace\n"
     "                       the classifier for scores and CAMs (paper section 4);\n"
     "                       labels must be the SVM's integer labels\n"
+    "  --ilsvrc-boxes       guesses by the paper's ILSVRC heuristic instead of one\n"
+    "                       box per top-5 class: tight (0.5 of max) and loose (0.2)\n"
+    "                       boxes of the top-1 and top-2 classes, a loose one of the\n"
+    "                       top-3 class (paper convention only); top1_loc then\n"
+    "                       scores the first guess, the top-1 class's tight box\n"
     "  --tau T              box threshold for guesses and gt_known_loc (0.2)\n"
     "  --thresholds N       taus of the MaxBoxAcc sweep: i/N, i < N (100)\n"
     "  --connectivity 4|8   components (8; wsol needs 8)\n"
@@ -138,6 +143,13 @@ static int eval_label(const char *text, cam_net *net, int n_classes, const cam_s
     return -1;
 }
 
+static void eval_free_rows(eval_row *rows, int n)
+{
+    int i;
+    for (i = 0; i < n; i++) free(rows[i].image);
+    free(rows);
+}
+
 /* Reads the CSV into rows; returns 0 and prints the error on failure. */
 static int eval_read_csv(const char *path, cam_net *net, int n_classes, const cam_svm *svm, eval_row **rows_out,
                          int *n_out)
@@ -177,8 +189,9 @@ static int eval_read_csv(const char *path, cam_net *net, int n_classes, const ca
         if (n == cap) {
             eval_row *nr = (eval_row *)realloc(rows, sizeof(eval_row) * (size_t)(cap ? cap * 2 : 256));
             if (!nr) {
-                ok = 0;
-                break;
+                free(text);
+                eval_free_rows(rows, n);
+                return !eval_fail("%s: out of memory%s", path, "");
             }
             rows = nr;
             cap = cap ? cap * 2 : 256;
@@ -192,7 +205,7 @@ static int eval_read_csv(const char *path, cam_net *net, int n_classes, const ca
                 fprintf(stderr, "cam eval: error: %s:%s: bad row (want image,label,x0,y0,x1,y1 with 0 <= x0 <= x1, 0 <= y0 <= y1)\n",
                         path, where);
                 free(text);
-                free(rows);
+                eval_free_rows(rows, n);
                 return 0;
             }
             r->label = eval_label(f[1], net, n_classes, svm);
@@ -200,13 +213,14 @@ static int eval_read_csv(const char *path, cam_net *net, int n_classes, const ca
                 fprintf(stderr, "cam eval: error: %s:%s: unknown label '%s'%s\n", path, where, f[1],
                         svm ? " (not one of the SVM's labels)" : "");
                 free(text);
-                free(rows);
+                eval_free_rows(rows, n);
                 return 0;
             }
             r->image = (char *)malloc(strlen(f[0]) + 1);
             if (!r->image) {
-                ok = 0;
-                break;
+                free(text);
+                eval_free_rows(rows, n);
+                return !eval_fail("%s: out of memory%s", path, "");
             }
             strcpy(r->image, f[0]);
             r->line = lineno;
@@ -215,7 +229,7 @@ static int eval_read_csv(const char *path, cam_net *net, int n_classes, const ca
         } else {
             fprintf(stderr, "cam eval: error: %s:%s: expected 6 comma-separated fields\n", path, where);
             free(text);
-            free(rows);
+            eval_free_rows(rows, n);
             return 0;
         }
     }
@@ -233,7 +247,7 @@ typedef struct eval_opts {
     const char *model, *csv, *svm_path;
     cam_convention conv;
     double tau;
-    int n_thr, conn, limit, threads, json, quiet;
+    int n_thr, conn, limit, threads, json, quiet, ilsvrc;
 } eval_opts;
 
 static int eval_parse_args(int argc, char **argv, eval_opts *o)
@@ -253,6 +267,8 @@ static int eval_parse_args(int argc, char **argv, eval_opts *o)
             o->json = 1;
         } else if (!strcmp(a, "--quiet")) {
             o->quiet = 1;
+        } else if (!strcmp(a, "--ilsvrc-boxes")) {
+            o->ilsvrc = 1;
         } else if (a[0] == '-' && a[1] == '-') {
             if (!v) return -eval_fail("option %s needs a value (try cam eval --help)", a, "");
             i++;
@@ -288,6 +304,8 @@ static int eval_parse_args(int argc, char **argv, eval_opts *o)
     }
     if (npos != 2) return -eval_fail("need MODEL and DATASET.csv (try cam eval --help)%s", "", "");
     if (o->conv == CAM_CONVENTION_WSOL && o->conn != 8) return -eval_fail("wsol needs --connectivity 8%s", "", "");
+    if (o->conv == CAM_CONVENTION_WSOL && o->ilsvrc)
+        return -eval_fail("--ilsvrc-boxes needs the paper convention%s", "", "");
     return 1;
 }
 
@@ -309,7 +327,7 @@ int cam_cmd_eval(int argc, char **argv)
     cam_tensor_info info;
     float *x = NULL, *W = NULL, *Wb = NULL, *scores = NULL, *feat = NULL, *fm = NULL, *maps = NULL;
     cam_box *gt = NULL, guess[CAM_EVAL_TOPK];
-    int *gt_lab = NULL, top[CAM_EVAL_TOPK], classes[CAM_EVAL_TOPK + 1];
+    int *gt_lab = NULL, top[CAM_EVAL_TOPK], classes[CAM_EVAL_TOPK + 1], gcls[CAM_EVAL_TOPK];
     char dir[4096], path[8192];
     size_t maps_cap = 0;
     double t0, t1;
@@ -346,8 +364,6 @@ int cam_cmd_eval(int argc, char **argv)
             eval_fail("%s: cannot use its weights%s", o.svm_path, "");
             goto done;
         }
-    } else if (head.conv_classifier) {
-        W = NULL; /* the map of class c is channel c of the feature tensor */
     }
     if (!eval_read_csv(o.csv, net, n_classes, o.svm_path ? &svm : NULL, &rows, &n_rows)) goto done;
     /* group rows by image, in order of first appearance */
@@ -411,7 +427,7 @@ int cam_cmd_eval(int argc, char **argv)
         cam_transform tf;
         cam_tensor in, f;
         cam_eval_sample smp;
-        int nk, nm, j, mw, mh, label = r0->label, ngt = 0;
+        int nk, nm, j, mw, mh, label = r0->label, ngt = 0, ng;
         cam_result res;
         snprintf(path, sizeof path, "%s%s", r0->image[0] == '/' ? "" : dir, r0->image);
         if (cam_image_load(path, &img, &err) != CAM_OK) {
@@ -484,6 +500,7 @@ int cam_cmd_eval(int argc, char **argv)
             eval_fail("out of memory%s%s", "", "");
             goto done;
         }
+        /* a conv-classifier head (SqueezeNet) has no weights: map c is channel c */
         res = cam_map_compute(o.svm_path ? W : (head.conv_classifier ? NULL : head.weights),
                               o.svm_path ? n_classes : head.n_classes, K, (const float *)f.data, fh * fw, classes, nm,
                               CAM_RECTIFY_NONE, fm);
@@ -496,8 +513,19 @@ int cam_cmd_eval(int argc, char **argv)
             } else
                 res = cam_map_resize(src, fw, fh, dst, mw, mh, CAM_INTERP_BICUBIC);
         }
-        /* guesses: the box of each top class's map at tau */
-        for (j = 0; j < nk && res == CAM_OK; j++) {
+        /* guesses: the box of each top class's map at tau, or the paper's five */
+        ng = nk;
+        for (j = 0; j < nk; j++) gcls[j] = top[j];
+        if (o.ilsvrc && res == CAM_OK) {
+            cam_ilsvrc_desc idsc;
+            int rank[5];
+            memset(&idsc, 0, sizeof idsc);
+            idsc.box.connectivity = o.conn;
+            ng = cam_map_boxes_ilsvrc(maps, nk < 3 ? nk : 3, mw, mh, &idsc, guess, rank);
+            if (ng < 0) res = (cam_result)ng;
+            for (j = 0; j < ng; j++) gcls[j] = top[rank[j]];
+        }
+        for (j = 0; j < nk && res == CAM_OK && !o.ilsvrc; j++) {
             const float *m = maps + (size_t)j * mw * mh;
             if (o.conv == CAM_CONVENTION_PAPER) {
                 cam_box_desc bd;
@@ -538,9 +566,9 @@ int cam_cmd_eval(int argc, char **argv)
         smp.gt = gt;
         smp.gt_labels = gt_lab;
         smp.n_gt = ngt;
-        smp.guess_classes = top;
+        smp.guess_classes = gcls;
         smp.guess_boxes = guess;
-        smp.n_guesses = nk;
+        smp.n_guesses = ng > 0 ? ng : 0;
         smp.map = maps + (size_t)nk * mw * mh;
         smp.map_h = mh;
         smp.map_w = mw;
@@ -565,8 +593,8 @@ int cam_cmd_eval(int argc, char **argv)
         else {
             printf("model          %s%s%s\n", o.model, o.svm_path ? " + SVM " : "", o.svm_path ? o.svm_path : "");
             printf("dataset        %s (%ld images)\n", o.csv, (long)s.images);
-            printf("convention     %s, tau %.2f, %d-connected, %d sweep thresholds\n", cam_convention_name(o.conv),
-                   o.tau, o.conn, o.n_thr);
+            printf("convention     %s, tau %.2f, %d-connected, %d sweep thresholds%s\n", cam_convention_name(o.conv),
+                   o.tau, o.conn, o.n_thr, o.ilsvrc ? ", ILSVRC heuristic guesses" : "");
             printf("top-1 / top-5 classification error   %6.2f%% / %6.2f%%\n", 100 * s.top1_cls_err,
                    100 * s.topk_cls_err);
             printf("top-1 / top-5 localization error     %6.2f%% / %6.2f%%\n", 100 * s.top1_loc_err,
@@ -595,7 +623,5 @@ done:
     cam_eval_free(ev);
     cam_svm_free(&svm);
     cam_net_free(net);
-    (void)fh;
-    (void)fw;
     return rc;
 }

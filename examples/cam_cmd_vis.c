@@ -201,13 +201,19 @@ static int vis_open(const char *cmd, const char *model, const vis_model_opts *o,
 {
     cam_net_desc d;
     cam_error err;
+    cam_result r;
     char sz[32];
     memset(&d, 0, sizeof d);
     d.threads = o->threads;
     d.batch = batch > 1 ? batch : 0;
     if (o->size)
         d.height = d.width = o->size;
-    if (cam_net_load(model, &d, net, &err) != CAM_OK)
+    r = cam_net_load(model, &d, net, &err);
+    if (r != CAM_OK && d.batch) { /* a model with a fixed batch may refuse another: take its own */
+        d.batch = 0;
+        r = cam_net_load(model, &d, net, &err);
+    }
+    if (r != CAM_OK)
         return vis_fail(cmd, "%s%s", err.message, NULL);
     if (cam_preprocess_from_net(*net, pp, &err) != CAM_OK) {
         cam_net_free(*net);
@@ -411,6 +417,42 @@ static void vis_stem(const char *path, char *out, size_t n)
         len = n - 1;
     memcpy(out, b, len);
     out[len] = 0;
+}
+
+/* DIR/<stem>_cam.png: heat map of the first class, its boxes and a caption.
+   Small images are enlarged by an integer factor so the caption stays legible. */
+static int vis_picture(const char *cmd, const cam_image *img, const float *map, const cam_box *boxes, int nb,
+                       const char *label, float prob, double alpha, const char *dir, const char *image_path)
+{
+    static const unsigned char box_rgb[3] = {0, 255, 0}, txt[3] = {255, 255, 255};
+    int side = img->width > img->height ? img->width : img->height, k = side < 256 ? 256 / side : 1;
+    int w = img->width * k, h = img->height * k, x, y, b, rc = 0;
+    cam_image pic;
+    float *m = NULL;
+    char cap[300], stem[256], path[1024];
+    if (cam_image_create(&pic, w, h, NULL) != CAM_OK || !(m = (float *)malloc(sizeof(float) * (size_t)w * h))) {
+        cam_image_free(&pic);
+        return vis_fail(cmd, "out of memory%s%s", NULL, NULL);
+    }
+    for (y = 0; y < h; y++)
+        for (x = 0; x < w; x++)
+            memcpy(pic.pixels + ((size_t)y * w + x) * 3, img->pixels + ((size_t)(y / k) * img->width + x / k) * 3, 3);
+    cam_map_resize(map, img->width, img->height, m, w, h, CAM_INTERP_BILINEAR);
+    cam_picture_overlay(&pic, m, (float)alpha);
+    for (b = 0; b < nb; b++) {
+        cam_box bb = boxes[b];
+        bb.x0 *= k, bb.y0 *= k, bb.x1 = bb.x1 * k + k - 1, bb.y1 = bb.y1 * k + k - 1;
+        cam_picture_box(&pic, &bb, box_rgb, w >= 320 ? 2 : 1);
+    }
+    snprintf(cap, sizeof cap, "%s %.2f", label, prob);
+    cam_picture_text(&pic, 0, 0, cap, txt, w >= 200 ? 2 : 1);
+    vis_stem(image_path, stem, sizeof stem);
+    snprintf(path, sizeof path, "%s/%s_cam.png", dir, stem);
+    if (cam_image_write_png(path, &pic) != CAM_OK)
+        rc = vis_fail(cmd, "cannot write %s%s", path, NULL);
+    cam_image_free(&pic);
+    free(m);
+    return rc;
 }
 
 static void json_box(const cam_box *b)
@@ -626,27 +668,9 @@ int cam_cmd_map(int argc, char **argv)
                     printf(" | %d %d %d %d", boxes[b].x0, boxes[b].y0, boxes[b].x1, boxes[b].y1);
                 printf("\n");
             }
-            if (j == 0 && out_dir) {
-                static const unsigned char box_rgb[3] = {0, 255, 0}, txt[3] = {255, 255, 255};
-                cam_image pic;
-                char cap[300];
-                int scale = maps.width >= 320 ? 2 : 1;
-                if (cam_image_create(&pic, maps.width, maps.height, NULL) != CAM_OK) {
-                    rc = vis_fail(cmd, "out of memory%s%s", NULL, NULL);
-                    break;
-                }
-                memcpy(pic.pixels, in.image.pixels, (size_t)hw * 3);
-                cam_picture_overlay(&pic, maps.data, (float)alpha);
-                for (b = 0; b < nb && b < (all_boxes ? 256 : 1); b++)
-                    cam_picture_box(&pic, &boxes[b], box_rgb, maps.width >= 320 ? 2 : 1);
-                snprintf(cap, sizeof cap, "%s %.2f", lb, c < nc ? prob[c] : 0.0f);
-                cam_picture_text(&pic, 0, 0, cap, txt, scale);
-                vis_stem(images[i], stem, sizeof stem);
-                snprintf(path, sizeof path, "%s/%s_cam.png", out_dir, stem);
-                if (cam_image_write_png(path, &pic) != CAM_OK)
-                    rc = vis_fail(cmd, "cannot write %s%s", path, NULL);
-                cam_image_free(&pic);
-            }
+            if (j == 0 && out_dir && vis_picture(cmd, &in.image, maps.data, boxes, all_boxes ? nb : (nb > 0),
+                                                 lb, c < nc ? prob[c] : 0.0f, alpha, out_dir, images[i]))
+                rc = 1;
         }
         if (json && !rc)
             printf("]");
@@ -764,7 +788,8 @@ static const char features_help[] =
     "line, optionally followed by an integer label: `path label`; relative paths are\n"
     "relative to the list's folder; blank lines and lines starting with # are skipped.\n"
     "  --out FILE         output file (- for stdout with libsvm / csv)\n"
-    "  --format F         libsvm (default: `label 1:v1 2:v2 ...`, 1-based), csv, npy\n"
+    "  --format F         libsvm (default: `label 1:v1 2:v2 ...`, 1-based, zeros left out),\n"
+    "                     csv (one row per image), npy (N x K float32)\n"
     "  --labels           write labels (libsvm: first field, 0 when absent; csv: first\n"
     "                     column; npy: FILE with .labels.npy in place of .npy, int64)\n"
     "  --pool avg|max     GAP (default) or GMP\n"

@@ -132,8 +132,8 @@ if opt.o ~= "-" then
       local map = shown:slice(i)
       local cell = pic:overlay(map, 0.5)
       local boxes = map:boxes({ threshold = thr, mode = opt.mode })
-      if boxes[1] then cell:box(boxes[1], { 255, 255, 255 }, math.max(1, pw // 112)) end
-      cell:text(2, 2, captions[i], { 255, 255, 255 }, math.max(1, pw // 112))
+      if boxes[1] then cell:box(boxes[1], { 255, 255, 255 }, math.max(1, pw // 224)) end
+      cell:text(2, 2, captions[i], { 255, 255, 255 }, math.max(1, pw // 224))
       cells[i] = cell
     end
     local cols = math.min(n, math.ceil(math.sqrt(n)))

@@ -3018,6 +3018,74 @@ static int cam_lua_net_cam(lua_State *L)
     return 4;
 }
 
+/* cam.map_compute(weights, features, classes [, rectify = "none"]) -> maps
+   n x h x w: M_c = sum_k w_ck f_k for the listed class ids (0-based rows of
+   weights, C x K) over features K x h x w (or 1 x K x h x w, e.g.
+   net:tensor(net:head().feature)). With the weights of a linear SVM trained
+   on GAP features this gives maps for classes the CNN never saw (paper,
+   section 4). */
+static int cam_lua_map_compute(lua_State *L)
+{
+    cam_lua_tensor *w = cam_lua__check_tensor(L, 1), *f = cam_lua__check_tensor(L, 2), *out;
+    int rectify = luaL_checkoption(L, 4, "none", cam_lua__rectify_names);
+    int64_t k, h, wd, dims[3];
+    lua_Integer n, i;
+    int *classes;
+    cam_result r;
+    if (w->ndim != 2 || w->dims[0] < 1 || w->dims[1] < 1 || w->dims[0] > INT_MAX || w->dims[1] > INT_MAX)
+        return luaL_argerror(L, 1, "weights must be a C x K tensor");
+    if (!(f->ndim == 3 || (f->ndim == 4 && f->dims[0] == 1)))
+        return luaL_argerror(L, 2, "features must be a K x h x w tensor");
+    k = f->dims[f->ndim - 3];
+    h = f->dims[f->ndim - 2];
+    wd = f->dims[f->ndim - 1];
+    if (k != w->dims[1])
+        return luaL_argerror(L, 2, lua_pushfstring(L, "features have %I channels, weights %I columns", (lua_Integer)k,
+                                                   (lua_Integer)w->dims[1]));
+    if (h * wd < 1 || h * wd > INT_MAX)
+        return luaL_argerror(L, 2, "empty or too large feature maps");
+    luaL_checktype(L, 3, LUA_TTABLE);
+    n = luaL_len(L, 3);
+    if (n < 1 || n > CAM_LUA_MAX_MAPS)
+        return luaL_argerror(L, 3, "classes must list 1..4096 ids");
+    classes = (int *)lua_newuserdatauv(L, (size_t)n * sizeof(int), 0);
+    for (i = 0; i < n; i++) {
+        lua_Integer c;
+        int isnum;
+        lua_geti(L, 3, i + 1);
+        c = lua_tointegerx(L, -1, &isnum);
+        lua_pop(L, 1);
+        if (!isnum || c < 0 || c >= w->dims[0])
+            return luaL_argerror(L, 3, lua_pushfstring(L, "class %d of the list outside 0..%I", (int)(i + 1),
+                                                       (lua_Integer)(w->dims[0] - 1)));
+        classes[i] = (int)c;
+    }
+    dims[0] = n;
+    dims[1] = h;
+    dims[2] = wd;
+    out = cam_lua__new_tensor(L, 3, dims);
+    r = cam_map_compute(w->data, (int)w->dims[0], (int)k, f->data, (int)(h * wd), classes, (int)n,
+                        (cam_rectify)rectify, out->data);
+    if (r != CAM_OK)
+        return cam_lua__fail(L, r, "cam_map_compute failed");
+    return 1;
+}
+
+/* cam.transform_identity(w, h) -> transform of an image that is the input. */
+static int cam_lua_transform_identity(lua_State *L)
+{
+    lua_Integer w = luaL_checkinteger(L, 1), h = luaL_checkinteger(L, 2);
+    cam_transform tf;
+    if (w < 1 || w > CAM_MAX_IMAGE_DIM)
+        return luaL_argerror(L, 1, "width outside 1..CAM_MAX_IMAGE_DIM");
+    if (h < 1 || h > CAM_MAX_IMAGE_DIM)
+        return luaL_argerror(L, 2, "height outside 1..CAM_MAX_IMAGE_DIM");
+    memset(&tf, 0, sizeof tf);
+    cam_transform_identity(&tf, (int)w, (int)h);
+    cam_lua__push_tf(L, &tf);
+    return 1;
+}
+
 /* net:features([pool = "avg"]) -> N x K tensor of pooled CAM features of
    every image of the last forward (the GAP layer's output), or nil, msg, code. */
 static int cam_lua_net_features(lua_State *L)
@@ -3253,6 +3321,238 @@ static const luaL_Reg cam_lua__tensor_cam_methods[] = {
     {NULL, NULL},
 };
 
+/* >>lua-svm */
+
+#define CAM_LUA_SVM "cam.svm"
+
+/* A liblinear model (cam_svm's arrays are malloc'd: __gc frees them). */
+typedef struct cam_lua_svm {
+    cam_svm m;
+    int live;
+} cam_lua_svm;
+
+static cam_lua_svm *cam_lua__check_svm(lua_State *L, int idx)
+{
+    cam_lua_svm *s = (cam_lua_svm *)luaL_checkudata(L, idx, CAM_LUA_SVM);
+    if (!s->live)
+        luaL_argerror(L, idx, "svm is closed");
+    return s;
+}
+
+static cam_lua_svm *cam_lua__new_svm(lua_State *L)
+{
+    cam_lua_svm *s = (cam_lua_svm *)lua_newuserdatauv(L, sizeof(cam_lua_svm), 0);
+    memset(s, 0, sizeof *s);
+    luaL_setmetatable(L, CAM_LUA_SVM);
+    return s;
+}
+
+static int cam_lua_svm_close(lua_State *L)
+{
+    cam_lua_svm *s = (cam_lua_svm *)luaL_checkudata(L, 1, CAM_LUA_SVM);
+    if (s->live) {
+        cam_svm_free(&s->m);
+        s->live = 0;
+    }
+    return 0;
+}
+
+static int cam_lua__svm_load(lua_State *L, int from_string)
+{
+    size_t len = 0;
+    const char *src = from_string ? luaL_checklstring(L, 1, &len) : luaL_checkstring(L, 1);
+    cam_lua_svm *s = cam_lua__new_svm(L); /* first, so that nothing can leak */
+    cam_error err;
+    cam_result r;
+    memset(&err, 0, sizeof err);
+    r = from_string ? cam_svm_load_memory(src, len, &s->m, &err) : cam_svm_load(src, &s->m, &err);
+    if (r != CAM_OK) {
+        cam_svm_free(&s->m);
+        return cam_lua__fail(L, r, err.message);
+    }
+    s->live = 1;
+    return 1;
+}
+
+/* cam.svm_load(path) -> svm (liblinear model file) or nil, message, code. */
+static int cam_lua_svm_load(lua_State *L) { return cam_lua__svm_load(L, 0); }
+/* cam.svm_load_string(text) -> svm or nil, message, code. */
+static int cam_lua_svm_load_string(lua_State *L) { return cam_lua__svm_load(L, 1); }
+
+/* cam.svm_train(x, labels [, {solver = 1 | 3, C = 1, eps = 0.1, bias = 1,
+   max_iter = 1000, seed = 0}]) -> svm or nil, message, code. x: N x D tensor
+   (e.g. net:features()), labels: list of N integers. Same solvers and label
+   order as liblinear's train -s 1 / -s 3. */
+static int cam_lua_svm_train(lua_State *L)
+{
+    cam_lua_tensor *x = cam_lua__check_tensor(L, 1);
+    cam_svm_desc d;
+    cam_lua_svm *s;
+    cam_error err;
+    cam_result r;
+    lua_Integer n, i;
+    int *y;
+    if (x->ndim != 2 || x->dims[0] < 1 || x->dims[1] < 1 || x->dims[0] > INT_MAX || x->dims[1] > INT_MAX)
+        return luaL_argerror(L, 1, "x must be an N x D tensor");
+    luaL_checktype(L, 2, LUA_TTABLE);
+    n = luaL_len(L, 2);
+    if (n != x->dims[0])
+        return luaL_argerror(L, 2, lua_pushfstring(L, "%I labels for %I rows", n, (lua_Integer)x->dims[0]));
+    memset(&d, 0, sizeof d);
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        d.solver = cam_lua__opt_int(L, 3, "solver", 0, 0, 3);
+        if (d.solver != 0 && d.solver != CAM_SVM_L2LOSS_DUAL && d.solver != CAM_SVM_L1LOSS_DUAL)
+            return luaL_argerror(L, 3, "option 'solver' must be 1 or 3 (liblinear -s)");
+        d.C = cam_lua__opt_num(L, 3, "C", 0);
+        d.eps = cam_lua__opt_num(L, 3, "eps", 0);
+        d.bias = cam_lua__opt_num(L, 3, "bias", 0);
+        d.max_iter = cam_lua__opt_int(L, 3, "max_iter", 0, 0, INT_MAX);
+        d.seed = (uint64_t)cam_lua__opt_num(L, 3, "seed", 0);
+        if (d.C < 0 || d.eps < 0)
+            return luaL_argerror(L, 3, "C and eps must be positive");
+    }
+    y = (int *)lua_newuserdatauv(L, (size_t)n * sizeof(int), 0);
+    for (i = 0; i < n; i++) {
+        lua_Integer v;
+        int isnum;
+        lua_geti(L, 2, i + 1);
+        v = lua_tointegerx(L, -1, &isnum);
+        lua_pop(L, 1);
+        if (!isnum || v < INT_MIN || v > INT_MAX)
+            return luaL_argerror(L, 2, lua_pushfstring(L, "label %I is not an integer", i + 1));
+        y[i] = (int)v;
+    }
+    s = cam_lua__new_svm(L);
+    memset(&err, 0, sizeof err);
+    r = cam_svm_train(x->data, (int)n, (int)x->dims[1], y, &d, &s->m, &err);
+    if (r != CAM_OK) {
+        cam_svm_free(&s->m);
+        return cam_lua__fail(L, r, err.message);
+    }
+    s->live = 1;
+    return 1;
+}
+
+/* svm:info() -> {classes = n, features = d, labels = {...}, bias = b, solver = s} */
+static int cam_lua_svm_info(lua_State *L)
+{
+    cam_lua_svm *s = cam_lua__check_svm(L, 1);
+    int i;
+    lua_createtable(L, 0, 5);
+    cam_lua__set_int(L, "classes", s->m.n_classes);
+    cam_lua__set_int(L, "features", s->m.n_features);
+    cam_lua__set_int(L, "solver", s->m.solver);
+    lua_pushnumber(L, s->m.bias);
+    lua_setfield(L, -2, "bias");
+    lua_createtable(L, s->m.n_classes, 0);
+    for (i = 0; i < s->m.n_classes; i++) {
+        lua_pushinteger(L, s->m.labels[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "labels");
+    return 1;
+}
+
+/* svm:predict(x) -> label, {decision values} for a D tensor; for N x D, a
+   list of labels and a list of decision-value lists. */
+static int cam_lua_svm_predict(lua_State *L)
+{
+    cam_lua_svm *s = cam_lua__check_svm(L, 1);
+    cam_lua_tensor *x = cam_lua__check_tensor(L, 2);
+    int64_t rows, r;
+    double *dec;
+    int j, batch = x->ndim == 2;
+    if (x->count == 0 || x->dims[x->ndim - 1] != s->m.n_features || x->ndim > 2)
+        return luaL_argerror(L, 2, lua_pushfstring(L, "expected %d features (a D or N x D tensor)", s->m.n_features));
+    rows = batch ? x->dims[0] : 1;
+    dec = (double *)lua_newuserdatauv(L, (size_t)(s->m.n_w > 0 ? s->m.n_w : 1) * sizeof(double), 0);
+    lua_createtable(L, (int)rows, 0); /* labels */
+    lua_createtable(L, (int)rows, 0); /* decision values */
+    for (r = 0; r < rows; r++) {
+        int label = cam_svm_predict(&s->m, x->data + r * s->m.n_features, dec);
+        lua_pushinteger(L, label);
+        lua_rawseti(L, -3, (lua_Integer)(r + 1));
+        lua_createtable(L, s->m.n_w, 0);
+        for (j = 0; j < s->m.n_w; j++) {
+            lua_pushnumber(L, dec[j]);
+            lua_rawseti(L, -2, j + 1);
+        }
+        lua_rawseti(L, -2, (lua_Integer)(r + 1));
+    }
+    if (!batch) {
+        lua_geti(L, -2, 1);
+        lua_geti(L, -2, 1);
+    }
+    return 2;
+}
+
+/* svm:save(path) -> true or nil, message, code (liblinear's format). */
+static int cam_lua_svm_save(lua_State *L)
+{
+    cam_lua_svm *s = cam_lua__check_svm(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    cam_error err;
+    cam_result r;
+    memset(&err, 0, sizeof err);
+    r = cam_svm_save(&s->m, path, &err);
+    if (r != CAM_OK)
+        return cam_lua__fail(L, r, err.message);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* svm:cam_weights() -> weights (classes x features tensor), bias (classes
+   tensor), labels {...}: row c scores labels[c]; use with cam.map_compute
+   and the net's feature tensor (generic localization, paper section 4). */
+static int cam_lua_svm_cam_weights(lua_State *L)
+{
+    cam_lua_svm *s = cam_lua__check_svm(L, 1);
+    cam_lua_tensor *w, *b;
+    int64_t dims[2];
+    cam_result r;
+    int i;
+    dims[0] = s->m.n_classes;
+    dims[1] = s->m.n_features;
+    w = cam_lua__new_tensor(L, 2, dims);
+    b = cam_lua__new_tensor(L, 1, dims);
+    r = cam_svm_cam_weights(&s->m, w->data, b->data);
+    if (r != CAM_OK)
+        return cam_lua__fail(L, r, "cam_svm_cam_weights failed");
+    lua_createtable(L, s->m.n_classes, 0);
+    for (i = 0; i < s->m.n_classes; i++) {
+        lua_pushinteger(L, s->m.labels[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 3;
+}
+
+static int cam_lua_svm_tostring(lua_State *L)
+{
+    cam_lua_svm *s = (cam_lua_svm *)luaL_checkudata(L, 1, CAM_LUA_SVM);
+    if (!s->live)
+        lua_pushstring(L, "cam.svm(closed)");
+    else
+        lua_pushfstring(L, "cam.svm(%d classes, %d features)", s->m.n_classes, s->m.n_features);
+    return 1;
+}
+
+static const luaL_Reg cam_lua__svm_methods[] = {
+    {"info", cam_lua_svm_info},
+    {"predict", cam_lua_svm_predict},
+    {"save", cam_lua_svm_save},
+    {"cam_weights", cam_lua_svm_cam_weights},
+    {"close", cam_lua_svm_close},
+    {NULL, NULL},
+};
+
+static const luaL_Reg cam_lua__svm_meta[] = {
+    {"__gc", cam_lua_svm_close},
+    {"__close", cam_lua_svm_close},
+    {"__tostring", cam_lua_svm_tostring},
+    {NULL, NULL},
+};
+
 /* >>lua-module */
 
 static int cam_lua_supports_op(lua_State *L)
@@ -3297,6 +3597,11 @@ static const luaL_Reg cam_lua__functions[] = {
     {"boxes", cam_lua_boxes},
     {"boxes_ilsvrc", cam_lua_boxes_ilsvrc},
     {"jet", cam_lua_jet},
+    {"map_compute", cam_lua_map_compute},
+    {"transform_identity", cam_lua_transform_identity},
+    {"svm_train", cam_lua_svm_train},
+    {"svm_load", cam_lua_svm_load},
+    {"svm_load_string", cam_lua_svm_load_string},
     {NULL, NULL},
 };
 
@@ -3308,6 +3613,7 @@ int luaopen_cam(lua_State *L)
     cam_lua__new_class(L, CAM_LUA_NET, cam_lua__net_meta, cam_lua__net_methods, cam_lua__net_cam_methods);
     cam_lua__new_class(L, CAM_LUA_IMAGE, cam_lua__image_meta, cam_lua__image_methods, NULL);
     cam_lua__new_class(L, CAM_LUA_GUARD, cam_lua__guard_meta, NULL, NULL);
+    cam_lua__new_class(L, CAM_LUA_SVM, cam_lua__svm_meta, cam_lua__svm_methods, NULL);
     luaL_newlib(L, cam_lua__functions);
     lua_pushfstring(L, "%d.%d.%d", CAM_VERSION_MAJOR, CAM_VERSION_MINOR, CAM_VERSION_PATCH);
     lua_setfield(L, -2, "version");

@@ -17,5 +17,5 @@ $(BUILD)/test_engine_cxx: tests/test_engine_cxx.cc $(HEADERS) | $(BUILD)
 	$(CXX) $(ALL_CXXFLAGS) $< -o $@ $(LIBS)
 
 ALL_TARGETS += $(BUILD)/conformance $(BUILD)/test_engine
-TEST_DEPS += $(BUILD)/conformance $(BUILD)/test_engine $(BUILD)/test_engine_cxx
+TEST_DEPS += $(BUILD)/conformance $(BUILD)/test_engine $(BUILD)/test_engine_cxx $(BUILD)/cam
 TEST_PROGS += "$(BUILD)/conformance $(CONFORMANCE_LIST) $(ONNX_TESTDATA)" "$(BUILD)/test_engine $(BUILD)" $(BUILD)/test_engine_cxx

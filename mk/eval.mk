@@ -5,8 +5,11 @@
 #   $(BUILD)/test_eval_svm   the SVM against liblinear-tools (train/predict, model files)
 #   tests/eval/wsol_check.py the WSOL convention against OpenCV as wsolevaluation
 #                            uses it, the paper rule against scipy labelling
-#   tests/eval/cli_test.sh   `cam eval` on a generated dataset, its error paths
-#   $(BUILD)/test_eval --bench   sweep vs per-threshold labelling timing (not a test)
+#   tests/eval/cli_check.py  `cam eval` on a generated network and dataset against
+#                            a NumPy/SciPy/OpenCV reference, and its error paths
+#   make bench-eval          sweep vs per-threshold labelling timing (not a test)
+#   make eval-reproduce      the paper's comparisons on the Fashion-MNIST localization
+#                            set (GAP/GMP, conventions, ILSVRC boxes, SVM): a table
 
 EVAL_TESTS = $(BUILD)/test_eval $(BUILD)/test_eval_svm $(BUILD)/test_eval_dump
 
@@ -28,10 +31,11 @@ TEST_PROGS += "$(PYTHON) tests/eval/wsol_check.py $(BUILD)/test_eval_dump '$(RUN
 TEST_DEPS  += $(EVAL_TESTS) $(BUILD)/eval-work
 
 .PHONY: test-eval bench-eval
-test-eval: $(EVAL_TESTS) $(BUILD)/eval-work
+test-eval: $(EVAL_TESTS) $(BUILD)/eval-work $(BUILD)/cam
 	@sh tests/run_tests.sh "$(RUN_PREFIX) $(BUILD)/test_eval" \
 	    "$(RUN_PREFIX) $(BUILD)/test_eval_svm $(BUILD)/eval-work" \
-	    "$(PYTHON) tests/eval/wsol_check.py $(BUILD)/test_eval_dump '$(RUN_PREFIX)'"
+	    "$(PYTHON) tests/eval/wsol_check.py $(BUILD)/test_eval_dump '$(RUN_PREFIX)'" \
+	    "$(PYTHON) tests/eval/cli_check.py $(BUILD)/cam $(BUILD)/eval-work/cli '$(RUN_PREFIX)'"
 
 bench-eval: $(BUILD)/test_eval
 	$(RUN_PREFIX) $(BUILD)/test_eval --bench
@@ -39,3 +43,17 @@ bench-eval: $(BUILD)/test_eval
 # `cam eval` end to end (tiny generated network and dataset) and its error paths
 TEST_PROGS += "$(PYTHON) tests/eval/cli_check.py $(BUILD)/cam $(BUILD)/eval-work/cli '$(RUN_PREFIX)'"
 TEST_DEPS  += $(BUILD)/cam
+
+# The paper's comparisons at small scale (needs models/fmnist-*.onnx; a few minutes)
+EVAL_DATA = $(BUILD)/eval-work/fmnist
+EVAL_COUNT ?= 5000
+
+$(EVAL_DATA)/test.csv: models/make_dataset.py
+	$(PYTHON) models/make_dataset.py --split test --count $(EVAL_COUNT) --seed 0 --out $(EVAL_DATA)
+
+$(EVAL_DATA)/train.csv: models/make_dataset.py
+	$(PYTHON) models/make_dataset.py --split train --count $(EVAL_COUNT) --seed 0 --out $(EVAL_DATA)
+
+.PHONY: eval-reproduce
+eval-reproduce: $(BUILD)/cam $(EVAL_DATA)/test.csv $(EVAL_DATA)/train.csv
+	@sh tests/eval/reproduce.sh $(BUILD)/cam $(EVAL_DATA)

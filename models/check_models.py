@@ -192,7 +192,10 @@ def main():
     cache = {}
     for fname, pool_op, classes in MODELS:
         if not os.path.exists(os.path.join(HERE, fname)):
-            report('models.' + fname[:-5] + '.load', 'missing ' + fname)
+            if fname in claims:
+                report('models.' + fname[:-5] + '.load', 'missing ' + fname)
+            else:  # neither file nor README numbers: not shipped (yet)
+                print('# skip %s: not shipped' % fname)
             continue
         check_model(fname, pool_op, classes, claims, cache)
     return 1 if failures else 0

@@ -16,7 +16,7 @@ make_dataset's train stream), so training uses epochs*N distinct generated image
 Usage:
     nice -n 5 /usr/bin/python3 models/train.py --pool gap --out models/fmnist-gap.onnx
     nice -n 5 /usr/bin/python3 models/train.py --pool gmp --out models/fmnist-gmp.onnx
-    nice -n 5 /usr/bin/python3 models/train.py --pool gap --classes 0,1,2,3,4 --out models/fmnist-gap-05.onnx
+    nice -n 5 /usr/bin/python3 models/train.py --pool gap --classes 0,1,2,3,4 --epochs 6 --train-count 20000 --out models/fmnist-gap-05.onnx
 """
 import argparse
 import json

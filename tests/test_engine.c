@@ -2,6 +2,7 @@
    hostile files (truncation, byte flips), fusion, CAM head, threads, memory.
    Models are written as protobuf bytes right here, so the test needs no
    Python. usage: test_engine [BUILD_DIR] (scratch files go there). */
+#define _POSIX_C_SOURCE 200112L /* popen */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,7 +155,7 @@ enum { C1 = 16, C2 = 16, NCLS = 5, HW = 24 };
 
 /* conv-BN-relu, conv + residual add + relu (the CAM feature), GAP, flatten,
    Gemm, softmax. opt_bad_op replaces the softmax by an unknown op. */
-static pbw make_cnn(const char *last_op)
+static pbw make_cnn_pool(const char *last_op, const char *pool_op, int with_fc)
 {
     pbw g = {0, 0, 0}, m = {0, 0, 0}, a = {0, 0, 0};
     uint32_t seed = 42;
@@ -186,11 +187,14 @@ static pbw make_cnn(const char *last_op)
     pb_node(&g, "Conv", "conv2", "r1,w2", "c2", &a);
     pb_node(&g, "Add", "add", "c2,r1", "a2", NULL);
     pb_node(&g, "Relu", "relu2", "a2", "feat", NULL);
-    pb_node(&g, "GlobalAveragePool", "gap", "feat", "gap", NULL);
+    pb_node(&g, pool_op, "gap", "feat", "gap", NULL);
     pb_node(&g, "Flatten", "flat", "gap", "flat", NULL);
     attr_int(&a, "transB", 1);
     attr_float(&a, "alpha", 0.5f);
-    pb_node(&g, "Gemm", "fc", "flat,fc_w,fc_b", "logits", &a);
+    if (with_fc)
+        pb_node(&g, "Gemm", "fc", "flat,fc_w,fc_b", "logits", &a);
+    else
+        pb_node(&g, "Tanh", "fc", "flat", "logits", NULL);
     attr_int(&a, "axis", 1);
     pb_node(&g, last_op, "softmax", "logits", "prob", &a);
     pb_vi(&g, 11, "x", 1, 4, in_d);
@@ -198,6 +202,11 @@ static pbw make_cnn(const char *last_op)
     pb_model(&m, &g, 13);
     free(w1); free(b1); free(sc); free(bb); free(mean); free(var); free(w2); free(fc); free(fb);
     return m;
+}
+
+static pbw make_cnn(const char *last_op)
+{
+    return make_cnn_pool(last_op, "GlobalAveragePool", 1);
 }
 
 /* Reshape whose target shape is a graph input (int64). */
@@ -211,6 +220,22 @@ static pbw make_reshape(void)
     pb_vi(&g, 11, "shape", 7, 1, sd);
     pb_vi(&g, 12, "z", 1, 2, out_d);
     pb_model(&m, &g, 14);
+    return m;
+}
+
+/* Two branches concatenated on channels (written in place when fused). */
+static pbw make_concat(void)
+{
+    pbw g = {0, 0, 0}, m = {0, 0, 0}, a = {0, 0, 0};
+    int64_t in_d[4] = {1, 4, 8, 8}, out_d[4] = {1, 12, 8, 8};
+    pb_node(&g, "Relu", "relu", "x", "a", NULL);
+    pb_node(&g, "Sigmoid", "sig", "x", "b", NULL);
+    pb_node(&g, "Neg", "neg", "x", "n", NULL);
+    attr_int(&a, "axis", 1);
+    pb_node(&g, "Concat", "cat", "a,b,n", "y", &a);
+    pb_vi(&g, 11, "x", 1, 4, in_d);
+    pb_vi(&g, 12, "y", 1, 4, out_d);
+    pb_model(&m, &g, 13);
     return m;
 }
 
@@ -428,20 +453,19 @@ out:
 
 /* Truncations and byte flips must end in a clean error (or a model that
    loads and runs), never in a crash. */
-static void test_hostile(test_ctx *t, const pbw *cnn)
+static void test_hostile(test_ctx *t, const pbw *cnn, const char *label, int flips_n, const int64_t *in_dims)
 {
     size_t cut;
     int bad_code = 0, loaded = 0, iter;
     uint32_t seed = 1234;
-    float *x = make_input(1);
+    int64_t n = in_dims[0] * in_dims[1] * in_dims[2] * in_dims[3];
+    float *x = rand_floats(&seed, (size_t)n, 1.0f);
     cam_tensor in;
     unsigned char *copy = (unsigned char *)malloc(cnn->n);
+    char name[128];
     in.dtype = CAM_FLOAT32;
     in.ndim = 4;
-    in.dims[0] = 1;
-    in.dims[1] = 3;
-    in.dims[2] = HW;
-    in.dims[3] = HW;
+    memcpy(in.dims, in_dims, 4 * sizeof(int64_t));
     in.data = x;
     for (cut = 0; cut < cnn->n; cut += 1 + cut / 64) {
         cam_net *net = NULL;
@@ -455,8 +479,9 @@ static void test_hostile(test_ctx *t, const pbw *cnn)
             bad_code++;
         }
     }
-    test_report(t, bad_code == 0, "hostile_truncation", "%d loads without a message", bad_code);
-    for (iter = 0; iter < 1500; iter++) {
+    snprintf(name, sizeof name, "hostile_truncation_%s", label);
+    test_report(t, bad_code == 0, name, "%d loads without a message", bad_code);
+    for (iter = 0; iter < flips_n; iter++) {
         cam_net *net = NULL;
         cam_error err;
         cam_result r;
@@ -473,9 +498,29 @@ static void test_hostile(test_ctx *t, const pbw *cnn)
             bad_code++;
         }
     }
-    test_report(t, bad_code == 0, "hostile_byte_flips", "%d errors without a message (%d loaded)", bad_code, loaded);
+    snprintf(name, sizeof name, "hostile_byte_flips_%s", label);
+    test_report(t, bad_code == 0, name, "%d errors without a message (%d loaded)", bad_code, loaded);
     free(copy);
     free(x);
+}
+
+/* The same on the shipped model, when it is there. */
+static void test_hostile_real(test_ctx *t)
+{
+    FILE *f = fopen("models/fmnist-gap.onnx", "rb");
+    pbw m = {0, 0, 0};
+    int64_t dims[4] = {1, 1, 64, 64};
+    long n;
+    if (!f)
+        return;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    m.b = (unsigned char *)malloc((size_t)n);
+    m.n = fread(m.b, 1, (size_t)n, f);
+    fclose(f);
+    test_hostile(t, &m, "fmnist_gap", 300, dims);
+    free(m.b);
 }
 
 static int run_net(cam_net *net, const float *x, int n, cam_tensor *out)
@@ -663,7 +708,9 @@ static void test_reshape_input(test_ctx *t)
 /* A real model when one is around: thread bit-identity and memory bounds. */
 static void test_real_model(test_ctx *t)
 {
-    static const char *const cands[] = {"models/fmnist-gap.onnx", "build/tv/resnet18.onnx", "build/tv/mobilenet_v2.onnx"};
+    static const char *const cands[] = {"models/fmnist-gap.onnx", "build/tv/resnet18.onnx", "build/tv/mobilenet_v2.onnx",
+                                        "build/tv/squeezenet1_1.onnx", "build/tv/googlenet.onnx", "build/tv/resnet50.onnx",
+                                        "build/tv/alexnet.onnx", "build/tv/vgg16.onnx"};
     size_t c;
     for (c = 0; c < sizeof cands / sizeof cands[0]; c++) {
         cam_net *net;
@@ -728,8 +775,181 @@ static void test_real_model(test_ctx *t)
         free(ref);
         free(x);
         cam_net_free(net);
-        break;
+        if (!getenv("CAM_TEST_ALL_MODELS"))
+            break;
     }
+}
+
+static void test_concat_inplace(test_ctx *t)
+{
+    pbw m = make_concat();
+    cam_net *fused = NULL, *plain = NULL;
+    cam_net_desc d;
+    cam_error err;
+    cam_tensor in, a, b;
+    cam_net_stats sf, sp;
+    uint32_t seed = 5;
+    float *x = rand_floats(&seed, 4 * 64, 2.0f);
+    int ok;
+    memset(&d, 0, sizeof d);
+    ok = cam_net_load_memory(m.b, m.n, &d, &fused, &err) == CAM_OK;
+    d.no_fuse = 1;
+    ok = ok && cam_net_load_memory(m.b, m.n, &d, &plain, &err) == CAM_OK;
+    in.dtype = CAM_FLOAT32;
+    in.ndim = 4;
+    in.dims[0] = 1;
+    in.dims[1] = 4;
+    in.dims[2] = in.dims[3] = 8;
+    in.data = x;
+    ok = ok && cam_net_forward(fused, &in, 1) == CAM_OK && cam_net_output(fused, 0, &a) == CAM_OK;
+    ok = ok && cam_net_forward(plain, &in, 1) == CAM_OK && cam_net_output(plain, 0, &b) == CAM_OK;
+    if (ok) {
+        cam_net_get_stats(fused, &sf);
+        cam_net_get_stats(plain, &sp);
+    }
+    test_report(t, ok && !memcmp(a.data, b.data, 12 * 64 * sizeof(float)) && ((float *)a.data)[0] == fmaxf(x[0], 0.0f) &&
+                       ((float *)a.data)[8 * 64 + 3] == -x[3],
+                "concat_in_place_values", "outputs differ or forward failed");
+    test_report(t, ok && sf.arena_bytes < sp.arena_bytes, "concat_in_place_saves_memory", "arena %lld vs %lld without fusion",
+                ok ? (long long)sf.arena_bytes : 0LL, ok ? (long long)sp.arena_bytes : 0LL);
+    cam_net_free(fused);
+    cam_net_free(plain);
+    free(x);
+    free(m.b);
+}
+
+static void test_heads(test_ctx *t)
+{
+    pbw gmp = make_cnn_pool("Softmax", "GlobalMaxPool", 1), none = make_cnn_pool("Softmax", "GlobalAveragePool", 0);
+    cam_net *net;
+    cam_error err;
+    cam_head h;
+    cam_result r;
+    if (cam_net_load_memory(gmp.b, gmp.n, NULL, &net, &err) == CAM_OK) {
+        r = cam_net_head(net, &h);
+        test_report(t, r == CAM_OK && h.pool == CAM_POOL_MAX && !strcmp(h.feature, "feat"), "cam_head_gmp", "got %d %s", r,
+                    cam_net_head_error(net));
+        cam_net_free(net);
+    } else {
+        test_report(t, 0, "cam_head_gmp", "%s", err.message);
+    }
+    if (cam_net_load_memory(none.b, none.n, NULL, &net, &err) == CAM_OK) {
+        r = cam_net_head(net, &h);
+        test_report(t, r == CAM_ERR_NOT_FOUND && has(cam_net_head_error(net), "Gemm"), "cam_head_not_found", "got %d '%s'", r,
+                    cam_net_head_error(net));
+        cam_net_free(net);
+    } else {
+        test_report(t, 0, "cam_head_not_found", "%s", err.message);
+    }
+    {
+        cam_net_desc d;
+        memset(&d, 0, sizeof d);
+        d.cam_feature = "r1";
+        d.cam_weights = "fc_w";
+        d.cam_bias = "fc_b";
+        r = cam_net_load_memory(none.b, none.n, &d, &net, &err);
+        if (r == CAM_OK) {
+            cam_tensor f;
+            float *x = make_input(1);
+            int ok = cam_net_head(net, &h) == CAM_OK && !strcmp(h.feature, "r1") && h.n_classes == NCLS && h.n_channels == C1 &&
+                     h.bias != NULL && run_net(net, x, 1, &f) == 0 && cam_net_tensor(net, "r1", &f) == CAM_OK;
+            test_report(t, ok, "cam_head_override", "head override not applied: %s", cam_net_last_error(net));
+            free(x);
+            cam_net_free(net);
+        } else {
+            test_report(t, 0, "cam_head_override", "%s", err.message);
+        }
+        d.cam_weights = "w2";
+        r = cam_net_load_memory(none.b, none.n, &d, &net, &err);
+        test_report(t, r == CAM_ERR_NOT_FOUND && has(err.message, "w2"), "cam_head_override_bad_weights", "got %d '%s'", r,
+                    err.message);
+    }
+    free(gmp.b);
+    free(none.b);
+}
+
+static void test_set_input_shape(test_ctx *t, const pbw *cnn)
+{
+    cam_net *net;
+    cam_error err;
+    int64_t dims[4] = {3, 3, 16, 16};
+    cam_tensor_info info;
+    cam_result r;
+    if (cam_net_load_memory(cnn->b, cnn->n, NULL, &net, &err) != CAM_OK) {
+        test_report(t, 0, "set_input_shape", "%s", err.message);
+        return;
+    }
+    r = cam_net_set_input_shape(net, 0, 4, dims);
+    test_report(t, r == CAM_OK && cam_net_output_info(net, 0, &info) == CAM_OK && info.ndim == 2 && info.dims[0] == 3 &&
+                       info.dims[1] == NCLS && cam_net_input_info(net, 0, &info) == CAM_OK && info.dims[2] == 16,
+                "set_input_shape", "got %d %s", r, cam_net_last_error(net));
+    dims[1] = 5;
+    r = cam_net_set_input_shape(net, 0, 4, dims);
+    test_report(t, r == CAM_ERR_SHAPE && cam_net_input_info(net, 0, &info) == CAM_OK && info.dims[1] == 3,
+                "set_input_shape_bad_keeps_old", "got %d %s", r, cam_net_last_error(net));
+    cam_net_free(net);
+}
+
+/* The command-line tool, when it was built next to this test. */
+static void test_cli(test_ctx *t, const char *dir)
+{
+    char cmd[1024], line[1024], path[512];
+    FILE *f, *p;
+    float *x;
+    uint32_t seed = 3;
+    int ok;
+    snprintf(path, sizeof path, "%s/cam", dir);
+    if (!(f = fopen(path, "rb")) || !(p = fopen("models/fmnist-gap.onnx", "rb"))) {
+        if (f)
+            fclose(f);
+        return;
+    }
+    fclose(f);
+    fclose(p);
+    x = rand_floats(&seed, 64 * 64, 1.0f);
+    snprintf(path, sizeof path, "%s/test_engine_in.f32", dir);
+    f = fopen(path, "wb");
+    fwrite(x, sizeof(float), 64 * 64, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "%s/cam bench models/fmnist-gap.onnx 1 --runs 3 --warmup 1 --input %s 2>&1", dir, path);
+    p = popen(cmd, "r");
+    line[0] = 0;
+    ok = p && fgets(line, sizeof line, p) != NULL;
+    if (p)
+        pclose(p);
+    test_report(t, ok && !strncmp(line, "engine=cam model=fmnist-gap threads=1 ", 38) && has(line, " min_ms=") &&
+                       has(line, " median_ms=") && has(line, " cpu_x="),
+                "cli_bench_line", "got '%s'", line);
+    {
+        cam_tensor tt;
+        cam_error err;
+        tt.dtype = CAM_FLOAT32;
+        tt.ndim = 4;
+        tt.dims[0] = 1;
+        tt.dims[1] = 1;
+        tt.dims[2] = tt.dims[3] = 64;
+        tt.data = x;
+        snprintf(path, sizeof path, "%s/test_engine_in.npy", dir);
+        cam_npy_save(path, &tt, &err);
+        snprintf(cmd, sizeof cmd, "%s/cam run models/fmnist-gap.onnx --input %s --output features=%s/test_engine_feat.npy --json 2>&1",
+                 dir, path, dir);
+        p = popen(cmd, "r");
+        line[0] = 0;
+        ok = p && fgets(line, sizeof line, p) != NULL;
+        if (p)
+            pclose(p);
+        snprintf(path, sizeof path, "%s/test_engine_feat.npy", dir);
+        ok = ok && has(line, "\"features\"") && cam_npy_load(path, &tt, &err) == CAM_OK;
+        test_report(t, ok && tt.ndim == 4 && tt.dims[1] == 128, "cli_run_kept_tensor", "got '%s'", line);
+        if (ok)
+            cam_npy_free(&tt);
+    }
+    snprintf(cmd, sizeof cmd, "%s/cam run /nonexistent.onnx --input x.npy 2>&1", dir);
+    p = popen(cmd, "r");
+    line[0] = 0;
+    ok = p && fgets(line, sizeof line, p) != NULL;
+    test_report(t, ok && !strncmp(line, "cam run: error: ", 16) && p && pclose(p) != 0, "cli_error_line", "got '%s'", line);
+    free(x);
 }
 
 int main(int argc, char **argv)
@@ -738,10 +958,18 @@ int main(int argc, char **argv)
     const char *dir = argc > 1 ? argv[1] : ".";
     pbw cnn = make_cnn("Softmax");
     test_errors(&t, &cnn, dir);
-    test_hostile(&t, &cnn);
+    {
+        int64_t dims[4] = {1, 3, HW, HW};
+        test_hostile(&t, &cnn, "cnn", 1500, dims);
+    }
+    test_hostile_real(&t);
     test_compile(&t, &cnn);
     test_no_alloc(&t, &cnn);
     test_reshape_input(&t);
+    test_heads(&t);
+    test_concat_inplace(&t);
+    test_set_input_shape(&t, &cnn);
+    test_cli(&t, dir);
     test_real_model(&t);
     free(cnn.b);
     return test_done(&t);

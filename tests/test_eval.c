@@ -448,6 +448,56 @@ static void test_accumulator(test_ctx *t)
     free(m);
 }
 
+typedef struct count_alloc {
+    int allocs, frees;
+} count_alloc;
+
+static void *ca_alloc(size_t size, size_t align, void *user)
+{
+    (void)align;
+    ((count_alloc *)user)->allocs++;
+    return malloc(size);
+}
+
+static void ca_free(void *p, void *user)
+{
+    ((count_alloc *)user)->frees++;
+    free(p);
+}
+
+/* cam_eval and its sweep take all their memory from the desc's allocator */
+static void test_allocator(test_ctx *t)
+{
+    count_alloc ca = {0, 0};
+    cam_eval_desc ed;
+    cam_eval *ev = NULL;
+    cam_eval_sample smp;
+    cam_box gt[3];
+    float m[30 * 20];
+    uint64_t rng = 5;
+    int i, ok = 1;
+    memset(&ed, 0, sizeof ed);
+    ed.rule.convention = CAM_CONVENTION_WSOL;
+    ed.allocator.alloc = ca_alloc;
+    ed.allocator.free = ca_free;
+    ed.allocator.user = &ca;
+    ok = cam_eval_create(&ed, &ev) == CAM_OK;
+    for (i = 0; ok && i < 5; i++) {
+        memset(&smp, 0, sizeof smp);
+        make_map(m, 20 + i * 2, 15 + i, i % 2, &rng);
+        gt[0] = gt[1] = gt[2] = mk(2, 3, 9, 12);
+        smp.gt = gt;
+        smp.n_gt = 1 + i % 3; /* grows the ground-truth buffer */
+        smp.map = m;
+        smp.map_h = 20 + i * 2; /* grows the sweep's buffers */
+        smp.map_w = 15 + i;
+        ok = cam_eval_add(ev, &smp) == CAM_OK;
+    }
+    cam_eval_free(ev);
+    test_report(t, ok && ca.allocs > 10 && ca.allocs == ca.frees, "eval_custom_allocator", "ok=%d allocs %d frees %d",
+                ok, ca.allocs, ca.frees);
+}
+
 static void test_errors(test_ctx *t)
 {
     float m[4] = {0, 1, 2, 3};
@@ -570,6 +620,7 @@ int main(int argc, char **argv)
     test_box_rules(&t);
     test_sweep_vs_labelling(&t);
     test_accumulator(&t);
+    test_allocator(&t);
     test_errors(&t);
     return test_done(&t);
 }

@@ -846,7 +846,7 @@ static void test_pictures(test_ctx *t, const char *dir)
         changed += img.pixels[i * 3] == 255 && img.pixels[i * 3 + 1] == 0 && i / 60 < 12 && i % 60 < 20;
     test_report(t, w == 19 && changed > 10, "picture_text_draws", "w=%d changed=%d", w, changed);
     ok = cam_picture_grid(&img, maps, 3, caps, 0.5f, 0, 0, &grid) == CAM_OK;
-    test_report(t, ok && grid.width == 4 + 2 * 64 && grid.height == 4 + 2 * 44, "picture_grid_layout", "%dx%d",
+    test_report(t, ok && grid.width == 4 + 2 * (256 + 4) && grid.height == 4 + 2 * (171 + 4), "picture_grid_layout", "%dx%d",
                 grid.width, grid.height);
     snprintf(path, sizeof path, "%s/vis_grid.png", dir);
     test_report(t, cam_image_write_png(path, &grid) == CAM_OK, "picture_grid_png", "");

@@ -220,6 +220,21 @@ test("net:cam in one call", function()
   return maps == ref and #classes == 2 and #scores == 2 and tf2.image_width == iw
 end)
 
+test("map_compute equals maps at feature resolution", function()
+  if head.conv_classifier then return true end
+  net:forward(x)
+  local m = cam.map_compute(head.weights, net:tensor(head.feature), { 2, 0 })
+  local ref = net:maps { classes = { 2, 0 }, target = "feature" }
+  local r = cam.map_compute(head.weights, net:tensor(head.feature), { 1 }, "relu")
+  return m == ref and r == net:maps { classes = { 1 }, target = "feature", rectify = "relu" }
+end)
+raises("map_compute class range", "outside 0..", function()
+  return cam.map_compute(cam.zeros(3, K), feat, { 3 })
+end)
+raises("map_compute channel mismatch", "channels", function()
+  return cam.map_compute(cam.zeros(3, K + 1), feat, { 0 })
+end)
+
 -- boxes: the paper's rule checked against a flood fill in Lua
 local function ref_box(map, thr)
   local h, w = map:dims()

@@ -6,7 +6,8 @@ local cam = require "cam"
 
 local MODEL = arg[1] or "models/fmnist-gap.onnx"
 local SAMPLES = arg[2] or "models/samples"
-local LUA = os.getenv("LUA") or "lua5.4"
+-- RUN_PREFIX (valgrind) runs the example scripts' interpreter too
+local LUA = (os.getenv("RUN_PREFIX") or "") .. " " .. (os.getenv("LUA") or "lua5.4")
 
 local passed, failed = 0, 0
 local function check(name, ok, why)

@@ -237,7 +237,11 @@ local function rss_kib()
   fh:close()
   return res * 4
 end
+-- (under AddressSanitizer freed memory sits in quarantine and valgrind keeps
+-- its own books: RSS says nothing there; the sanitizers check leaks instead)
+local asan = (os.getenv("LD_PRELOAD") or ""):find("asan", 1, true) or os.getenv("CAM_CHECK_BUILD")
 test("no leak over many loads and forwards", function()
+  if asan then return true end
   local function round(n)
     for _ = 1, n do
       local n2 = cam.load_string(model_bytes, { threads = 1 })

@@ -58,7 +58,8 @@ local head = assert(net:head())
 local tmp = os.tmpname()
 os.remove(tmp)
 os.execute("mkdir -p " .. q(tmp))
-local BIN = q(CAM_BIN) .. " "
+-- RUN_PREFIX (valgrind, qemu) runs the tool the way the checking builds run programs
+local BIN = (os.getenv("RUN_PREFIX") or "") .. " " .. q(CAM_BIN) .. " "
 local M = q(MODEL) .. " "
 
 test("forward equals cam run", function()

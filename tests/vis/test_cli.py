@@ -157,6 +157,38 @@ def test_model(model, images):
         report(ok, "cli_save_maps_mean_plus_bias_is_score", "shape %s" % (maps.shape,))
     else:
         report(False, "cli_save_maps_mean_plus_bias_is_score", "no maps written")
+    # the CLI's boxes from the raw maps, independently: bilinear upsampling to the
+    # image (torch), threshold 0.2 * max, scipy labelling, largest component
+    if mp is not None and os.path.exists(npy) and mp[0]["width"] == mp[0]["height"]:
+        import torch
+        import torch.nn.functional as F
+        from scipy import ndimage
+        maps = np.load(npy)
+        ok, why = True, ""
+        for j, c in enumerate(mp[0]["classes"]):
+            up = F.interpolate(torch.from_numpy(maps[j])[None, None], size=(mp[0]["height"], mp[0]["width"]),
+                               mode="bilinear", align_corners=False)[0, 0].numpy().astype(np.float64)
+            if not up.max() > 0:
+                ok = ok and c["box"] is None
+                continue
+            lab, n = ndimage.label(up >= 0.2 * up.max(), structure=np.ones((3, 3), int))
+            sizes = np.bincount(lab.ravel())[1:]
+            sums = np.bincount(lab.ravel(), weights=up.ravel())[1:]
+            best = sorted(range(n), key=lambda i: (-sizes[i], -sums[i], i))[0]
+            sy, sx = ndimage.find_objects(lab)[best]
+            want = [sx.start, sy.start, sx.stop - 1, sy.stop - 1]
+            if c["box"] != want:
+                ok, why = False, "class %d: %s vs %s" % (c["class"], c["box"], want)
+        report(ok, "cli_map_boxes_vs_torch_scipy", why)
+    # every map option parses and runs
+    rc, out, err = cam("map", model, images[0], "--class", "0", "--class", "1", "--rectify", "relu", "--normalize",
+                       "minmax", "--normalize-first", "--interp", "bicubic", "--threshold", "0.5", "--threshold-mode",
+                       "range", "--strict", "--connectivity", "4", "--alpha", "0.8", "--json")
+    try:
+        ok = rc == 0 and [c["class"] for c in json.loads(out)[0]["classes"]] == [0, 1]
+    except ValueError:
+        ok = False
+    report(ok, "cli_map_all_options", "rc %d %s" % (rc, err.strip()))
     # features in three formats, from a list file with labels
     lst = os.path.join(WORK, "list.txt")
     with open(lst, "w") as f:

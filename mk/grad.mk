@@ -1,0 +1,1 @@
+# mk/grad.mk - Backprop saliency tests (owner: grad)
