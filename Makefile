@@ -69,6 +69,17 @@ include mk/checks.mk
 
 build-all: $(ALL_TARGETS)
 
+# The README's first command: set up, build, and run CAM on shipped samples.
+DEMO_IMAGES = models/samples/00002_dress.png models/samples/00007_bag.png models/samples/00009_sandal.png
+demo: deps
+	$(MAKE) --no-print-directory build-all
+	$(BUILD)/cam map models/fmnist-gap.onnx $(DEMO_IMAGES) --top 3 --out $(BUILD)/demo
+	@echo "pictures: $(BUILD)/demo/"
+
+install: $(BUILD)/cam
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/cam $(DESTDIR)$(PREFIX)/bin/cam
+
 test: $(TEST_DEPS)
 	@sh tests/run_tests.sh $(TEST_PROGS)
 

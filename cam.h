@@ -669,7 +669,7 @@ static int cam__pb_rep_decode(const cam__pbf *f, int kind, void *dst, int64_t *p
     int elem_wire = kind == 0 ? 5 : kind == 1 ? 1 : 0;
     cam__pb b;
     if (f->wire == elem_wire) {
-        /* one unpacked element: re-encode the path below with a 1-element view */
+        /* one unpacked element (older writers do not pack repeated scalars) */
         uint64_t v = f->v;
         if (*pos >= max)
             return -1;
@@ -2263,6 +2263,14 @@ static cam_result cam__infer(cam_net *net, cam__step *s)
         return cam__set_out(net, s, 0, x->dtype, x->ndim, x->dims);
     }
     case CAM__OP_Dropout:
+        if (cam__has_in(s, 2)) {
+            const cam_tensor *tm = CAM__VT(s->in[2]);
+            int ratio_zero = cam__has_in(s, 1) && net->values[s->in[1]].state == CAM__V_CONST &&
+                             cam_tensor_count(CAM__VT(s->in[1])) == 1 && cam__get_d(CAM__VT(s->in[1]), 0) == 0;
+            if (net->values[s->in[2]].state != CAM__V_CONST || cam_tensor_count(tm) != 1 ||
+                (cam__get_d(tm, 0) != 0 && !ratio_zero))
+                return cam__nfail(net, s, CAM_ERR_UNSUPPORTED, "training mode is not supported (inference only)");
+        }
         if ((r = cam__set_out(net, s, 1, CAM_BOOL, x->ndim, x->dims))) return r;
         /* fall through */
     case CAM__OP_Identity:
@@ -2448,6 +2456,8 @@ static cam_result cam__infer(cam_net *net, cam__step *s)
             int64_t a, d, b, e, stp = nsp >= 0 ? sp[i] : 1;
             if (cam__norm_axis(na >= 0 ? ax[i] : i, x->ndim, &a)) return cam__nfail(net, s, CAM_ERR_SHAPE, "axis out of range");
             if (stp == 0) return cam__nfail(net, s, CAM_ERR_SHAPE, "step 0");
+            /* steps beyond any dim act alike; clamping keeps the arithmetic below in range */
+            stp = stp > CAM_MAX_DIM ? CAM_MAX_DIM + 1 : stp < -CAM_MAX_DIM ? -CAM_MAX_DIM - 1 : stp;
             d = x->dims[a];
             b = st[i] < 0 ? st[i] + d : st[i];
             e = en[i] < 0 ? en[i] + d : en[i];
@@ -3209,7 +3219,7 @@ static cam_result cam__exec(cam_net *net, cam__step *s)
             for (i = 0; i < outer; i++) {
                 unsigned char *dst = (unsigned char *)y->data + ((size_t)i * y->dims[axis] * inner) * esz + off;
                 const unsigned char *src = (const unsigned char *)b->data + i * chunk;
-                if (dst != src) /* else the producer wrote it in place */
+                if (dst != src && chunk) /* else the producer wrote it in place */
                     memcpy(dst, src, chunk);
             }
             off += chunk;
@@ -3218,7 +3228,7 @@ static cam_result cam__exec(cam_net *net, cam__step *s)
     }
     case CAM__OP_Flatten: case CAM__OP_Reshape: case CAM__OP_Identity: case CAM__OP_Unsqueeze: case CAM__OP_Squeeze:
     case CAM__OP_Dropout:
-        if (y->data != x->data)
+        if (y->data != x->data && n)
             memmove(y->data, x->data, (size_t)n * esz);
         if (s->op == CAM__OP_Dropout && s->n_out > 1 && s->out[1] >= 0)
             memset(CAM__VT(s->out[1])->data, 1, (size_t)n);
@@ -3250,6 +3260,7 @@ static cam_result cam__exec(cam_net *net, cam__step *s)
         for (j = 0; j < nd->n_attr; j++)
             if (!strncmp(nd->attr[j].name, "value", 5)) a = &nd->attr[j];
         if (!a) return CAM_OK;
+        if (!n) return CAM_OK;
         if (a->has_t) memcpy(y->data, a->t.data, (size_t)n * esz);
         else if (a->type == 1) *(float *)y->data = a->f;
         else if (a->type == 2) *(int64_t *)y->data = a->i;
@@ -3258,7 +3269,7 @@ static cam_result cam__exec(cam_net *net, cam__step *s)
         return CAM_OK;
     }
     case CAM__OP_Pad: {
-        int64_t idx[CAM_MAX_NDIM] = {0}, src[CAM_MAX_NDIM], ist[CAM_MAX_NDIM], acc = 1;
+        int64_t idx[CAM_MAX_NDIM] = {0}, ist[CAM_MAX_NDIM], acc = 1;
         int j, nd2 = y->ndim, inside;
         if (p[1])
             s->f[0] = (float)cam__get_d(CAM__VT(s->in[2]), 0);
@@ -3281,7 +3292,6 @@ static cam_result cam__exec(cam_net *net, cam__step *s)
                         }
                     }
                 }
-                src[j] = v;
                 off += v * ist[j];
             }
             if (inside)
@@ -3293,7 +3303,6 @@ static cam_result cam__exec(cam_net *net, cam__step *s)
                 idx[j] = 0;
             }
         }
-        (void)src;
         return CAM_OK;
     }
     case CAM__OP_Shape:
@@ -3861,6 +3870,9 @@ static cam_result cam__plan(cam_net *net)
             net->values[s->out[0]].root = net->values[s->in[0]].root;
         }
     }
+    for (i = 0; i < net->n_outputs; i++)
+        if (net->values[net->outputs[i]].state == CAM__V_NONE)
+            return cam__fail(net, CAM_ERR_FORMAT, "graph output '%s' is not produced by any node", net->values[net->outputs[i]].name);
     if ((r = cam__find_head(net)) != CAM_OK && net->cam_feature)
         return cam__fail(net, r, "%s", net->head_err);
     net->head_ok = r == CAM_OK;

@@ -41,22 +41,26 @@
      alignment works; 32-byte alignment is a little faster).
    - cam__conv: tiles of 6 (CAM__CONV_PX_TILE) or 5 pixels x 16 channels;
      a pixel range of L >= 20 pixels is cut into 6- and 5-pixel tiles with no
-     partial tile (7x7 maps: 4*6 + 5*5). For work splits, give each task
-     whole channel blocks and/or pixel ranges; any split gives bit-identical
-     outputs. Ranges shorter than 20 pixels end in a partial tile (wasted
-     lanes), so on small maps split by channel blocks. Each task should cover
-     >= ~100 pixels x 16 channels to amortise the call. Kernels with more than 256 taps per
-     channel (kh*kw > 256) run the scalar reference (still split-invariant).
-     out may alias res (each element reads res once, then writes out).
+     partial tile (7x7 maps: 4*6 + 5*5). 1x1 stride-1 convs on unpadded input
+     with < 256 input channels (or oc not a multiple of 16) use 4-channel x
+     24-pixel tiles (AVX2). For work splits, give each task whole channel
+     blocks and/or pixel ranges; any split gives bit-identical outputs.
+     Ranges shorter than 20 pixels end in a partial tile (wasted lanes), so
+     on small maps split by channel blocks. Each task should cover >= ~100
+     pixels x 16 channels to amortise the call. Kernels with more than 256
+     taps per channel (kh*kw > 256) run the scalar reference (still
+     split-invariant). out may alias res (each element reads res once, then
+     writes out); out must not alias in.
      Grouped convs: call once per group with in/w/bias/res/out offset.
      Concat: point out (and res) at the channel slice; rows are oh*ow apart.
    - cam__dwconv and cam__pool2d copy each channel plane into a 64 KB stack
-     buffer with its padding (planes up to 16384 floats padded, e.g. 126x126);
-     larger planes or strides other than 1 and 2 take a slower direct path.
-     Threads need that much stack (pthread default is 8 MB). Split by channel.
+     buffer with its padding (planes up to 16384 floats padded, e.g. 126x126;
+     pooling also keeps 16 KB of divisors); larger planes or strides other
+     than 1 and 2 take a slower direct path. Threads need that much stack
+     (pthread default is 8 MB). Split by channel. out may alias res.
    - cam__pool2d gives exactly the reference's results; max pooling of a
      window with no real tap gives -FLT_MAX (ONNX Runtime's initial value).
-   - cam__gemm_nt streams each B row once per pair of A rows (M = 1, 2 best);
+   - cam__gemm_nt streams each B row once per 4 A rows (M = 1, 2 or 4 best);
      split by n (e.g. n/threads, multiples of 4 columns are fastest).
    - Activations: SIMD sigmoid/tanh use a vector expf (SLEEF's u10 with
      CAM_USE_SLEEF, else a Cephes-style polynomial, ~2 ulp); results match the
@@ -512,6 +516,7 @@ CAM__INLINE cam__vf cam__vf_exp(cam__vf x)
 #endif
 #endif /* vector layer */
 
+/* >>kernel-elementwise */
 #if defined(CAM__VL)
 /* Activation on CAM__VL lanes; every lane goes through the same operations,
    so a value never depends on its position in a vector. */
@@ -578,6 +583,8 @@ CAM__INLINE void cam__vec_cols(int ow, int iw, int s, int pad, int k, int d, int
 }
 
 CAM__INLINE cam__vf cam__vf_load_s(const float *p, int s) { return s == 1 ? cam__vf_loadu(p) : cam__vf_loadu_s2(p); }
+
+/* >>kernel-depthwise-pool: depthwise conv and pooling share the plane copy */
 
 /* Overlapping last vector of a row (pixels [xb-VL, xb)), storing only the
    columns from ox on: out may alias res, so nothing is written twice. */
@@ -983,11 +990,13 @@ CAM__KFN void CAM__SFX(cam__pool2d)(const cam__pool_params *p, int c0, int c1)
     }
 }
 
+/* >>kernel-gemm */
+
 /* GEMV/GEMM for FC layers at small M: each C element is one chain of vector
    FMAs over k (CAM__VL lanes), a fixed horizontal sum, the scalar k tail,
-   bias, activation. Tiles of 4 columns (x 1 or 2 rows) only interleave
-   independent chains, so results do not depend on [n0,n1) or M. Each B row
-   is streamed once per pair of A rows. */
+   bias, activation. Tiles (4 rows x 2 columns, 2 x 4, 1 x 4) only
+   interleave independent chains, so results do not depend on [n0,n1) or M.
+   Each B row is streamed once per 4 A rows (then pairs, then one). */
 CAM__INLINE float cam__gemm_fin(cam__vf acc, const float *a, const float *b, int kv, int k,
                                 const float *bias, int j, const cam__act_params *act)
 {
@@ -1002,9 +1011,34 @@ CAM__KFN void CAM__SFX(cam__gemm_nt)(int m, int n, int k, const float *a, int ld
                                      const float *bias, float *c, int ldc, const cam__act_params *act,
                                      int n0, int n1)
 {
-    int kv = k - k % CAM__VL, i, j, t;
+    int kv = k - k % CAM__VL, i = 0, j, t;
     (void)n;
-    for (i = 0; i < m; i += 2) {
+    /* 4 rows x 2 columns: each B row streams once per 4 A rows (batch 4) */
+    for (; i + 4 <= m; i += 4) {
+        const float *a0 = a + (size_t)i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+        float *c0 = c + (size_t)i * ldc;
+        for (j = n0; j < n1; j += 2) {
+            const float *b0 = b + (size_t)j * ldb, *b1 = j + 1 < n1 ? b0 + ldb : b0;
+            cam__vf s00 = cam__vf_zero(), s01 = s00, s10 = s00, s11 = s00;
+            cam__vf s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+            int r;
+            for (t = 0; t < kv; t += CAM__VL) {
+                cam__vf w0 = cam__vf_loadu(b0 + t), w1 = cam__vf_loadu(b1 + t), x;
+                x = cam__vf_loadu(a0 + t); s00 = cam__vf_fma(x, w0, s00); s01 = cam__vf_fma(x, w1, s01);
+                x = cam__vf_loadu(a1 + t); s10 = cam__vf_fma(x, w0, s10); s11 = cam__vf_fma(x, w1, s11);
+                x = cam__vf_loadu(a2 + t); s20 = cam__vf_fma(x, w0, s20); s21 = cam__vf_fma(x, w1, s21);
+                x = cam__vf_loadu(a3 + t); s30 = cam__vf_fma(x, w0, s30); s31 = cam__vf_fma(x, w1, s31);
+            }
+            for (r = 0; r < 4; ++r) {
+                const float *ar = a0 + (size_t)r * lda;
+                cam__vf u0 = r == 0 ? s00 : r == 1 ? s10 : r == 2 ? s20 : s30;
+                cam__vf u1 = r == 0 ? s01 : r == 1 ? s11 : r == 2 ? s21 : s31;
+                c0[(size_t)r * ldc + j] = cam__gemm_fin(u0, ar, b0, kv, k, bias, j, act);
+                if (j + 1 < n1) c0[(size_t)r * ldc + j + 1] = cam__gemm_fin(u1, ar, b1, kv, k, bias, j + 1, act);
+            }
+        }
+    }
+    for (; i < m; i += 2) {
         const float *a0 = a + (size_t)i * lda, *a1 = i + 1 < m ? a0 + lda : a0;
         float *c0 = c + (size_t)i * ldc, *c1 = c0 + ldc;
         int two = i + 1 < m;
@@ -1070,6 +1104,12 @@ CAM__KFN void CAM__SFX(cam__gemm_nt)(int m, int n, int k, const float *a, int ld
    rows of a chunk stay in cache while every channel block passes over them. */
 #ifndef CAM__CONV_PX_CHUNK
 #define CAM__CONV_PX_CHUNK 96
+#endif
+/* 1x1 convs with fewer input channels (or channel counts that leave a
+   partial 16-channel block) use the 4 x 24 pixel-vector tile (AVX2); with
+   more, the 6 x 16 tile is as fast and keeps its input chunk in L1. */
+#ifndef CAM__CONV1X1_MAX_IC
+#define CAM__CONV1X1_MAX_IC 256
 #endif
 
 #if defined(CAM__SIMD_AVX2)
@@ -1264,6 +1304,71 @@ CAM__INLINE void cam__conv_tile5_avx2(const cam__conv_params *p, const float *wp
 }
 #undef CAM__CONV_STEP5_AVX2
 #define CAM__CONV_HAS_TILE5 1
+
+/* 1x1 stride-1 convs on unpadded input (ih == oh, iw == ow) read pixels
+   contiguously, so they also have a pixel-vector tile: 4 channels x 24
+   pixels (3 ymm of 8 pixels per channel = 12 accumulators); per input
+   channel 3 loads, 4 weight broadcasts, 12 FMAs, and the channel rows store
+   straight to NCHW without a transpose. With few input channels (MobileNet's
+   16-64) the 6x16 tile spends as long in its epilogue as in its FMAs, and
+   channel counts such as 24 fill 4-channel steps exactly. Per output element
+   the operations are those of the 6x16 tile (same FMA chain over ic from 0,
+   then + bias, + res, act), so ranges may mix both tiles bit-identically. */
+#define CAM__CONV1X1_PX 24
+CAM__INLINE void cam__conv1x1_tile_avx2(const cam__conv_params *p, const float *wp, const float *in, size_t ihw,
+                                        int o, int nrows, size_t ohw, int px)
+{
+    __m256 a00 = _mm256_setzero_ps(), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
+    __m256 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
+    __m256 r[12];
+    int c, j;
+    for (c = 0; c < p->ic; ++c, in += ihw, wp += CAM__CONV_OC_BLOCK) {
+        __m256 x0 = _mm256_loadu_ps(in), x1 = _mm256_loadu_ps(in + 8), x2 = _mm256_loadu_ps(in + 16), w;
+        w = _mm256_broadcast_ss(wp);
+        a00 = _mm256_fmadd_ps(x0, w, a00); a01 = _mm256_fmadd_ps(x1, w, a01); a02 = _mm256_fmadd_ps(x2, w, a02);
+        w = _mm256_broadcast_ss(wp + 1);
+        a10 = _mm256_fmadd_ps(x0, w, a10); a11 = _mm256_fmadd_ps(x1, w, a11); a12 = _mm256_fmadd_ps(x2, w, a12);
+        w = _mm256_broadcast_ss(wp + 2);
+        a20 = _mm256_fmadd_ps(x0, w, a20); a21 = _mm256_fmadd_ps(x1, w, a21); a22 = _mm256_fmadd_ps(x2, w, a22);
+        w = _mm256_broadcast_ss(wp + 3);
+        a30 = _mm256_fmadd_ps(x0, w, a30); a31 = _mm256_fmadd_ps(x1, w, a31); a32 = _mm256_fmadd_ps(x2, w, a32);
+    }
+    r[0] = a00, r[1] = a01, r[2] = a02, r[3] = a10, r[4] = a11, r[5] = a12;
+    r[6] = a20, r[7] = a21, r[8] = a22, r[9] = a30, r[10] = a31, r[11] = a32;
+    for (j = 0; j < nrows; ++j) {
+        size_t at = (size_t)(o + j) * ohw + px;
+        int v;
+        for (v = 0; v < 3; ++v) {
+            __m256 y = r[3 * j + v];
+            if (p->bias) y = _mm256_add_ps(y, _mm256_set1_ps(p->bias[o + j]));
+            if (p->res) y = _mm256_add_ps(y, _mm256_loadu_ps(p->res + at + 8 * v));
+            _mm256_storeu_ps(p->out + at + 8 * v, cam__vf_act(y, &p->act));
+        }
+    }
+}
+
+/* Pixels [px0, returned) of a 1x1 stride-1 unpadded conv in 24-pixel tiles;
+   the caller does the rest with the general tiles. */
+CAM__KFN int cam__conv1x1_avx2(const cam__conv_params *p, int oc0, int oc1, int px0, int px1)
+{
+    size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow, block = (size_t)p->ic * CAM__CONV_OC_BLOCK;
+    int end = px0 + (px1 - px0) / CAM__CONV1X1_PX * CAM__CONV1X1_PX, pc, o, j, px;
+    /* leave the general tiles 0 or >= 20 pixels: they then need no partial tile */
+    if (px1 - end > 0 && px1 - end < 20 && end > px0) end -= CAM__CONV1X1_PX;
+    for (pc = px0; pc < end; pc += 4 * CAM__CONV1X1_PX) {
+        int pe = end - pc < 4 * CAM__CONV1X1_PX ? end : pc + 4 * CAM__CONV1X1_PX;
+        for (o = oc0; o < oc1; o += CAM__CONV_OC_BLOCK) {
+            const float *wb = p->w + (size_t)(o / CAM__CONV_OC_BLOCK) * block;
+            for (j = 0; j < CAM__CONV_OC_BLOCK && o + j < oc1; j += 4) {
+                int nrows = oc1 - (o + j) < 4 ? oc1 - (o + j) : 4;
+                for (px = pc; px < pe; px += CAM__CONV1X1_PX)
+                    cam__conv1x1_tile_avx2(p, wb + j, p->in + px, ihw, o + j, nrows, ohw, px);
+            }
+        }
+    }
+    return end;
+}
+#define CAM__CONV_HAS_1X1 1
 #endif /* CAM__SIMD_AVX2 */
 
 #if defined(CAM__SIMD_NEON)
@@ -1349,6 +1454,11 @@ CAM__KFN void CAM__SFX(cam__conv)(const cam__conv_params *p, int oc0, int oc1, i
     }
     for (ky = 0; ky < p->kh; ++ky)
         for (kx = 0; kx < p->kw; ++kx) toff[ky * p->kw + kx] = ky * p->dh * p->iw + kx * p->dw;
+#if defined(CAM__CONV_HAS_1X1)
+    if (ntaps == 1 && p->sh == 1 && p->sw == 1 && p->ih == p->oh && p->iw == p->ow &&
+        (p->ic < CAM__CONV1X1_MAX_IC || p->oc % CAM__CONV_OC_BLOCK != 0))
+        px0 = cam__conv1x1_avx2(p, oc0, oc1, px0, px1);
+#endif
     for (pc = px0; pc < px1; pc += CAM__CONV_PX_CHUNK) {
         int pe = px1 - pc < CAM__CONV_PX_CHUNK ? px1 : pc + CAM__CONV_PX_CHUNK;
         /* tiles of the chunk: 6-pixel tiles, the last n5 of them 5 pixels

@@ -175,10 +175,12 @@ def main():
 
     # (model, threads) -> round -> engine -> record
     by = defaultdict(lambda: defaultdict(dict))
-    clocks = []
+    clocks, loads = [], []
     for d in lines:
         if "implied_ghz" in d:
             clocks.append(float(d["implied_ghz"]))
+        if "load1" in d:
+            loads.append(float(d["load1"]))
         if {"engine", "model", "threads"} <= d.keys():
             by[(d["model"], d["threads"])][d.get("round", "1")][d["engine"]] = d
     if not by:
@@ -211,7 +213,7 @@ def main():
         pass
     w("# cam vs ONNX Runtime: measured results\n")
     w("Written by `bench/report.py` from `make bench` (%s UTC). Do not edit by hand: rerun "
-      "`make bench` (all 7 models, 3 rounds, about 20 minutes on an idle machine).\n"
+      "`make bench` (all 7 models, 3 rounds, about 15 minutes on an idle machine).\n"
       % datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"))
     w("- cam: `%s`; ORT: onnxruntime-node 1.30 (the anchors harness, `../shared/anchors`)" % ver)
     w("- machine: %s, %d CPUs; FMA peak %s" % (
@@ -221,6 +223,22 @@ def main():
     if clocks:
         w("- clock implied by the FMA test at the start of each round: %.2f-%.2f GHz"
           % (min(clocks), max(clocks)))
+    if loads:
+        w("- 1-minute load average at the start of each round: %.1f-%.1f (anything near "
+          "or above the CPU count means other work shared the cores)" % (min(loads), max(loads)))
+    partial = []
+    if n_rounds < 3:
+        partial.append("%d round(s), not 3 or more" % n_rounds)
+    if len(order) < len(ARCHS):
+        partial.append("%d of the %d models" % (len(order), len(ARCHS)))
+    runs = sorted({int(d["runs"]) for d in lines if "runs" in d and d.get("engine")})
+    if runs and runs[0] < 10:
+        partial.append("only %d timed runs per measurement" % runs[0])
+    if partial:
+        w("")
+        w("> **Partial run** (%s): this checks the flow, it does not measure cam. "
+          "Compare only inside a row; rerun `make bench` on an idle machine for the real "
+          "figures.\n" % "; ".join(partial))
     w("- %d round(s); each measurement is a fresh process, batch 1, 3x224x224, the same "
       "input and weights for both engines (seeded random init)\n" % n_rounds)
 

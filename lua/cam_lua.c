@@ -808,39 +808,44 @@ static int cam_lua_tensor_argmax(lua_State *L)
     return t->ndim;
 }
 
-/* t:topk(k) -> {values}, {1-based flat indices}, largest first (ties: lower index first). */
+typedef struct cam_lua_ranked {
+    float v;
+    int64_t i;
+} cam_lua_ranked;
+
+/* Larger first; NaN last; ties: the lower index first (as cam_scores_topk). */
+static int cam_lua__rank_cmp(const void *pa, const void *pb)
+{
+    const cam_lua_ranked *a = (const cam_lua_ranked *)pa, *b = (const cam_lua_ranked *)pb;
+    int na = a->v != a->v, nb = b->v != b->v;
+    if (na != nb)
+        return na - nb;
+    if (!na && a->v != b->v)
+        return a->v > b->v ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* t:topk(k) -> {values}, {1-based flat indices}, largest first (ties: lower
+   index first; NaN last). */
 static int cam_lua_tensor_topk(lua_State *L)
 {
     cam_lua_tensor *t = cam_lua__check_tensor(L, 1);
-    lua_Integer k = luaL_optinteger(L, 2, 1), i, j;
-    int64_t *idx;
-    if (k < 1 || k > t->count)
+    lua_Integer k = luaL_optinteger(L, 2, 1), i;
+    cam_lua_ranked *r;
+    if (k < 1 || k > t->count || k > INT_MAX)
         luaL_argerror(L, 2, lua_pushfstring(L, "k %I outside 1..%I", k, (lua_Integer)t->count));
-    idx = (int64_t *)lua_newuserdatauv(L, (size_t)k * sizeof(int64_t), 0);
-    /* partial selection: k passes over the data keep this O(n k) with no sort
-       buffer the size of the tensor; k is small (top classes). */
-    for (i = 0; i < k; i++) {
-        int64_t best = -1, e;
-        for (e = 0; e < t->count; e++) {
-            int taken = 0;
-            for (j = 0; j < i; j++)
-                if (idx[j] == e) {
-                    taken = 1;
-                    break;
-                }
-            if (taken)
-                continue;
-            if (best < 0 || t->data[e] > t->data[best])
-                best = e;
-        }
-        idx[i] = best;
+    r = (cam_lua_ranked *)lua_newuserdatauv(L, (size_t)t->count * sizeof(cam_lua_ranked), 0);
+    for (i = 0; i < t->count; i++) {
+        r[i].v = t->data[i];
+        r[i].i = (int64_t)i;
     }
+    qsort(r, (size_t)t->count, sizeof *r, cam_lua__rank_cmp);
     lua_createtable(L, (int)k, 0);
     lua_createtable(L, (int)k, 0);
     for (i = 0; i < k; i++) {
-        lua_pushnumber(L, t->data[idx[i]]);
+        lua_pushnumber(L, r[i].v);
         lua_rawseti(L, -3, i + 1);
-        lua_pushinteger(L, (lua_Integer)(idx[i] + 1));
+        lua_pushinteger(L, (lua_Integer)(r[i].i + 1));
         lua_rawseti(L, -2, i + 1);
     }
     return 2;
@@ -1473,13 +1478,22 @@ static void cam_lua__input(lua_State *L, cam_net *net, int i, int arg, cam_tenso
     }
     *in = cam_lua__view(t);
     memset(&info, 0, sizeof info);
-    if (cam_net_input_info(net, i, &info) == CAM_OK && info.ndim == in->ndim + 1 && in->ndim < CAM_MAX_NDIM) {
+    if (cam_net_input_info(net, i, &info) != CAM_OK)
+        return;
+    /* a list of 1 x C x H x W tensors stacks to N x 1 x C x H x W: drop the 1 */
+    if (lua_istable(L, arg) && in->ndim == info.ndim + 1 && in->ndim > 1 && in->dims[1] == 1) {
+        memmove(in->dims + 1, in->dims + 2, (size_t)(in->ndim - 2) * sizeof(int64_t));
+        in->ndim--;
+    }
+    if (info.ndim == in->ndim + 1 && in->ndim < CAM_MAX_NDIM) {
         memmove(in->dims + 1, in->dims, (size_t)in->ndim * sizeof(int64_t));
         in->dims[0] = 1;
         in->ndim++;
     }
 }
 
+/* Pushes a copy of every graph output and returns their count; on failure
+   pushes nil, message, code instead and returns -3. */
 static int cam_lua__push_outputs(lua_State *L, cam_net *net)
 {
     int n = cam_net_output_count(net), i;
@@ -1490,8 +1504,8 @@ static int cam_lua__push_outputs(lua_State *L, cam_net *net)
         memset(&out, 0, sizeof out);
         r = cam_net_output(net, i, &out);
         if (r != CAM_OK) {
-            lua_settop(L, 0);
-            return cam_lua__net_fail(L, net, r);
+            lua_pop(L, i);
+            return -cam_lua__net_fail(L, net, r);
         }
         cam_lua__push_view(L, &out);
     }
@@ -1506,7 +1520,7 @@ static int cam_lua__push_outputs(lua_State *L, cam_net *net)
 static int cam_lua_net_forward(lua_State *L)
 {
     cam_net *net = cam_lua__check_net(L, 1);
-    int nargs = lua_gettop(L) - 1, nin = cam_net_input_count(net), i, base;
+    int nargs = lua_gettop(L) - 1, nin = cam_net_input_count(net), i, base, n;
     cam_tensor in[CAM_LUA_MAX_INPUTS];
     cam_result r;
     if (nargs != nin)
@@ -1520,7 +1534,8 @@ static int cam_lua_net_forward(lua_State *L)
     if (r != CAM_OK)
         return cam_lua__net_fail(L, net, r);
     lua_settop(L, base);
-    return cam_lua__push_outputs(L, net);
+    n = cam_lua__push_outputs(L, net);
+    return n < 0 ? -n : n;
 }
 
 /* net:output(i or name) -> copy of a graph output after forward. */
@@ -2761,8 +2776,8 @@ static int cam_lua_net_run(lua_State *L)
     if (r != CAM_OK)
         return cam_lua__run_fail(L, net, r, &err);
     n = cam_lua__push_outputs(L, net);
-    if (lua_isnil(L, 1 + 0) && n == 3) /* failure triple from push_outputs */
-        return 3;
+    if (n < 0)
+        return -n;
     lua_pushvalue(L, 4);
     return n + 1;
 }
@@ -3214,6 +3229,53 @@ static int cam_lua_tensor_softmax(lua_State *L)
     return 1;
 }
 
+/* cam.box_iou(a, b) -> intersection over union of inclusive boxes (0 when
+   either is empty), as the evaluation uses. */
+static int cam_lua_box_iou(lua_State *L)
+{
+    cam_box a, b;
+    cam_lua__check_box(L, 1, &a);
+    cam_lua__check_box(L, 2, &b);
+    lua_pushnumber(L, cam_box_iou(&a, &b));
+    return 1;
+}
+
+static const char *const cam_lua__convention_names[] = {"paper", "wsol", NULL};
+
+/* cam.box_at(map, tau [, {convention = "paper" | "wsol", connectivity = 8}])
+   -> box or false (no component), number of components: the evaluation's box
+   rule at one threshold (paper: >= tau * max of the raw map; wsol: min-max,
+   uint8, > tau, largest contour), or nil, message, code (NaN in the map). */
+static int cam_lua_box_at(lua_State *L)
+{
+    int w, h, n = 0;
+    const cam_lua_tensor *m = cam_lua__check_map(L, 1, &w, &h);
+    double tau = luaL_checknumber(L, 2);
+    cam_box_rule rule;
+    cam_box box;
+    cam_result r;
+    memset(&rule, 0, sizeof rule);
+    memset(&box, 0, sizeof box);
+    if (!(tau >= 0 && tau <= 1))
+        return luaL_argerror(L, 2, "tau outside 0..1");
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        rule.convention = (cam_convention)cam_lua__opt_enum(L, 3, "convention", cam_lua__convention_names, 0);
+        rule.connectivity = cam_lua__opt_int(L, 3, "connectivity", 8, 4, 8);
+        if (rule.connectivity != 4 && rule.connectivity != 8)
+            return luaL_argerror(L, 3, "option 'connectivity' must be 4 or 8");
+    }
+    r = cam_map_box_at(m->data, h, w, tau, &rule, &box, &n, NULL, 0);
+    if (r != CAM_OK)
+        return cam_lua__fail(L, r, "cam_map_box_at failed");
+    if (n > 0)
+        cam_lua__push_box(L, &box);
+    else
+        lua_pushboolean(L, 0);
+    lua_pushinteger(L, n);
+    return 2;
+}
+
 /* t:resize(w, h [, interp = "bilinear"]) -> map(s) resampled to w x h (last
    two dimensions; half-pixel centres, border replicated). */
 static int cam_lua_tensor_resize(lua_State *L)
@@ -3268,6 +3330,95 @@ static int cam_lua_tensor_resize_to_image(lua_State *L)
     return 1;
 }
 
+/* --- backprop saliency (Simonyan et al. 2014, the paper's baseline) --- */
+
+/* Number of classes of the score tensor: the CAM head's, else the last
+   dimension of the first output. */
+static int cam_lua__n_classes(cam_net *net)
+{
+    cam_head h;
+    cam_tensor_info info;
+    memset(&h, 0, sizeof h);
+    if (cam_net_head(net, &h) == CAM_OK && h.n_classes > 0)
+        return h.n_classes;
+    memset(&info, 0, sizeof info);
+    if (cam_net_output_info(net, 0, &info) == CAM_OK && info.ndim > 0 && info.dims[info.ndim - 1] <= INT_MAX)
+        return (int)info.dims[info.ndim - 1];
+    return INT_MAX;
+}
+
+/* Shared by gradient and saliency: input (tensor or image) at 2, class at 3
+   (nil: the top class), image of the batch at 4. */
+static int cam_lua__grad(lua_State *L, int saliency)
+{
+    cam_net *net = cam_lua__check_net(L, 1);
+    int cls = -1, b = 0, used = -1, n_classes, has_tf = 0;
+    cam_transform tf;
+    cam_tensor in;
+    cam_lua_tensor *out;
+    int64_t dims[CAM_MAX_NDIM];
+    cam_result r;
+    lua_settop(L, 4);
+    n_classes = cam_lua__n_classes(net);
+    if (!lua_isnil(L, 3)) {
+        lua_Integer c = luaL_checkinteger(L, 3);
+        if (c < 0 || c >= n_classes)
+            return luaL_argerror(L, 3, lua_pushfstring(L, "class %I outside 0..%d", c, n_classes - 1));
+        cls = (int)c;
+    }
+    if (luaL_testudata(L, 2, CAM_LUA_IMAGE)) {
+        cam_preprocess pp;
+        cam_error err;
+        memset(&err, 0, sizeof err);
+        r = cam_lua__net_pp(L, net, 5, &pp, &err); /* 5: none, no overrides */
+        if (r != CAM_OK)
+            return cam_lua__fail(L, r, err.message);
+        memset(&tf, 0, sizeof tf);
+        r = cam_lua__preprocess(L, 2, &pp, &tf); /* pushes the C x H x W tensor */
+        if (r != CAM_OK)
+            return cam_lua__failf(L, r, "preprocess: %s", cam_result_str(r));
+        lua_replace(L, 2);
+        has_tf = 1;
+    }
+    lua_settop(L, 4);
+    cam_lua__input(L, net, 0, 2, &in); /* leaves the input on the stack */
+    if (in.ndim != 4)
+        return luaL_argerror(L, 2, "expected an image, a C x H x W or N x C x H x W tensor");
+    if (!lua_isnil(L, 4)) {
+        lua_Integer k = luaL_checkinteger(L, 4);
+        if (k < 1 || k > in.dims[0])
+            return luaL_argerror(L, 4, lua_pushfstring(L, "image %I outside 1..%d of the batch", k, (int)in.dims[0]));
+        b = (int)(k - 1);
+    }
+    if (saliency) {
+        dims[0] = in.dims[2];
+        dims[1] = in.dims[3];
+        out = cam_lua__new_tensor(L, 2, dims);
+        r = cam_net_saliency(net, &in, b, cls, out->data, &used);
+    } else {
+        memcpy(dims, in.dims, sizeof dims);
+        out = cam_lua__new_tensor(L, in.ndim, dims);
+        r = cam_net_gradient(net, &in, b, cls, out->data, &used);
+    }
+    if (r != CAM_OK)
+        return cam_lua__net_fail(L, net, r);
+    lua_pushinteger(L, used);
+    if (has_tf) {
+        cam_lua__push_tf(L, &tf);
+        return 3;
+    }
+    return 2;
+}
+
+/* net:saliency(input [, class [, image]]) -> H x W map of max over channels
+   of |dS_c/dx|, the class used, and (for a cam.image input) the transform to
+   carry it onto the image (map:resize_to_image(tf)); or nil, message, code.
+   input: a cam.image (preprocessed with the net's parameters) or a tensor;
+   class nil: the top class; image: 1-based index in a batch. */
+static int cam_lua_net_saliency(lua_State *L) { return cam_lua__grad(L, 1); }
+/* net:gradient(input [, class [, image]]) -> dS_c/dx (input's shape), class. */
+static int cam_lua_net_gradient(lua_State *L) { return cam_lua__grad(L, 0); }
+
 static const luaL_Reg cam_lua__image_methods[] = {
     {"size", cam_lua_image_size},
     {"width", cam_lua_image_width},
@@ -3309,6 +3460,8 @@ static const luaL_Reg cam_lua__net_cam_methods[] = {
     {"maps", cam_lua_net_maps},
     {"cam", cam_lua_net_cam},
     {"features", cam_lua_net_features},
+    {"saliency", cam_lua_net_saliency},
+    {"gradient", cam_lua_net_gradient},
     {NULL, NULL},
 };
 
@@ -3599,6 +3752,8 @@ static const luaL_Reg cam_lua__functions[] = {
     {"jet", cam_lua_jet},
     {"map_compute", cam_lua_map_compute},
     {"transform_identity", cam_lua_transform_identity},
+    {"box_iou", cam_lua_box_iou},
+    {"box_at", cam_lua_box_at},
     {"svm_train", cam_lua_svm_train},
     {"svm_load", cam_lua_svm_load},
     {"svm_load_string", cam_lua_svm_load_string},

@@ -18,4 +18,6 @@ $(BUILD)/test_engine_cxx: tests/test_engine_cxx.cc $(HEADERS) | $(BUILD)
 
 ALL_TARGETS += $(BUILD)/conformance $(BUILD)/test_engine
 TEST_DEPS += $(BUILD)/conformance $(BUILD)/test_engine $(BUILD)/test_engine_cxx $(BUILD)/cam
-TEST_PROGS += "$(BUILD)/conformance $(CONFORMANCE_LIST) $(ONNX_TESTDATA)" "$(BUILD)/test_engine $(BUILD)" $(BUILD)/test_engine_cxx
+# test_engine runs $(BUILD)/cam itself: it gets RUN_PREFIX to put in front.
+TEST_PROGS += "$(RUN_PREFIX) $(BUILD)/conformance $(CONFORMANCE_LIST) $(ONNX_TESTDATA)" \
+              "$(RUN_PREFIX) $(BUILD)/test_engine $(BUILD) '$(RUN_PREFIX)'" "$(RUN_PREFIX) $(BUILD)/test_engine_cxx"

@@ -35,7 +35,7 @@ local function max_diff(a, b)
 end
 local function finish()
   print(string.format("# %d passed, %d failed", passed, failed))
-  os.exit(failed == 0 and 0 or 1)
+  os.exit(failed == 0 and 0 or 1, true) -- close the state: every __gc runs
 end
 
 -- sample images: every png listed in the folder
@@ -293,6 +293,37 @@ test("boxes options", function()
   local t, l = tight[1], loose[1]
   return t and l and t.pixels <= l.pixels and #all == n and all[1].pixels >= all[#all].pixels
 end)
+test("box_at (paper) equals boxes", function()
+  for i = 1, math.min(#images, 4) do
+    local map = net:cam(assert(cam.load_image(images[i])), { top = 1 }):slice(1)
+    local a, n = cam.box_at(map, 0.2)
+    local b, count = map:boxes()
+    b = b[1]
+    if (a and 1 or 0) ~= (b and 1 or 0) or n ~= count or
+        (a and (a.x0 ~= b.x0 or a.y0 ~= b.y0 or a.x1 ~= b.x1 or a.y1 ~= b.y1)) then
+      return false, images[i]
+    end
+  end
+  local w = cam.box_at(net:cam(img, { top = 1 }):slice(1), 0.5, { convention = "wsol" })
+  return w == false or (w.x0 >= 0 and w.x1 < iw)
+end)
+test("box_iou", function()
+  local seed = 7
+  local function r(n) seed = (seed * 69069 + 1) % 4294967296; return seed % n end
+  for _ = 1, 50 do
+    local a = { r(20), r(20), 0, 0 }
+    a[3], a[4] = a[1] + r(20), a[2] + r(20)
+    local b = { r(20), r(20), 0, 0 }
+    b[3], b[4] = b[1] + r(20), b[2] + r(20)
+    local iw_ = math.max(0, math.min(a[3], b[3]) - math.max(a[1], b[1]) + 1)
+    local ih_ = math.max(0, math.min(a[4], b[4]) - math.max(a[2], b[2]) + 1)
+    local inter = iw_ * ih_
+    local area = function(x) return (x[3] - x[1] + 1) * (x[4] - x[2] + 1) end
+    local want = inter / (area(a) + area(b) - inter)
+    if math.abs(cam.box_iou(a, b) - want) > 1e-12 then return false, table.concat(a, ",") .. " " .. table.concat(b, ",") end
+  end
+  return true
+end)
 test("ilsvrc boxes", function()
   local maps = net:cam(img, { top = 3 })
   local b = cam.boxes_ilsvrc(maps)
@@ -319,12 +350,56 @@ test("batched run and features", function()
   local out, tfs = net:run(list)
   if not out then return false, tfs end
   local fb = net:features()
+  local m2, c2 = net:maps { image = 2, top = 1, target = "feature" }
+  local s2 = net:scores(2)
+  net:run(list[2])
+  local m1, c1 = net:maps { top = 1, target = "feature" }
+  if c2[1] ~= c1[1] or max_diff(m1, m2) > 1e-4 or max_diff(s2, net:scores()) > 1e-4 then
+    return false, "image 2 of the batch differs from image 2 alone"
+  end
   for i = 1, #list do
     net:run(list[i])
     if max_diff(net:features():slice(1), fb:slice(i)) > 1e-4 then return false, "image " .. i end
   end
   return #tfs == #list and out:shape()[1] == #list
 end)
+
+-- backprop saliency (Simonyan et al.), the paper's baseline
+test("saliency is max over channels of |gradient|", function()
+  local sal, c, tf2 = net:saliency(img)
+  if not sal then return false, c end
+  local g, c2 = net:gradient(x, c)
+  local ch, h, w = g:shape()[2], g:shape()[3], g:shape()[4]
+  local worst = 0
+  for yy = 1, h do for xx = 1, w do
+    local m = 0
+    for k = 1, ch do m = math.max(m, math.abs(g:get(1, k, yy, xx))) end
+    worst = math.max(worst, math.abs(m - sal:get(yy, xx)))
+  end end
+  local _, idx = logits:topk(1)
+  return c == idx[1] - 1 and c2 == c and tf2.image_width == iw and worst < 1e-6 and sal:shape()[1] == pp.height,
+      "worst " .. worst
+end)
+test("gradient matches finite differences", function()
+  -- S_c is piecewise linear in x (ReLU net): central differences with a small
+  -- step agree unless a kink lies within the step; demand most pixels agree
+  local c = 1
+  local g = net:gradient(x, c)
+  local eps, good, tried = 1e-3, 0, 0
+  local n = #x
+  for t = 1, 12 do
+    local i = 1 + (t * 7919) % n
+    local xp, xm = x:copy(), x:copy()
+    xp:set(i, x:get(i) + eps)
+    xm:set(i, x:get(i) - eps)
+    local fd = (net:forward(xp):get(1, c + 1) - net:forward(xm):get(1, c + 1)) / (2 * eps)
+    tried = tried + 1
+    if math.abs(fd - g:get(i)) <= 0.05 * math.abs(fd) + 2e-3 then good = good + 1 end
+  end
+  return good >= tried - 2, good .. " of " .. tried .. " pixels agree"
+end)
+raises("saliency class out of range", "outside 0..", function() return net:saliency(img, head.n_classes) end)
+raises("saliency batch index", "outside 1..", function() return net:saliency(x, nil, 2) end)
 
 -- pictures
 test("overlay and grid", function()

@@ -25,7 +25,7 @@ local function test(name, f)
 end
 local function finish()
   print(string.format("# %d passed, %d failed", passed, failed))
-  os.exit(failed == 0 and 0 or 1)
+  os.exit(failed == 0 and 0 or 1, true) -- close the state: every __gc runs
 end
 local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
 -- Runs a command; returns its stdout, and whether it exited 0, and the exit code.

@@ -29,7 +29,7 @@ local function raises(name, pattern, f, ...)
 end
 local function finish()
   print(string.format("# %d passed, %d failed", passed, failed))
-  os.exit(failed == 0 and 0 or 1)
+  os.exit(failed == 0 and 0 or 1, true) -- close the state: every __gc runs
 end
 local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
 

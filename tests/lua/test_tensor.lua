@@ -318,4 +318,4 @@ test("gc of large tensors", function()
 end)
 
 print(string.format("# %d passed, %d failed", passed, failed))
-os.exit(failed == 0 and 0 or 1)
+os.exit(failed == 0 and 0 or 1, true) -- close the state: every __gc runs

@@ -10,6 +10,11 @@ logit, because the seeded random networks give logits from about 0.03 (alexnet) 
 Prints "ok parity/MODEL/bN" or "not ok parity/MODEL/bN: maxdiff=..." per check, plus
 "# ..." comment lines with timings (tests/run_tests.sh counts only ok / not ok).
 
+cam.h promises bit-identical outputs for any thread count, so batch 1 also runs with
+--threads 1 and must match the default run (all cores) exactly:
+"ok parity/MODEL/b1/threads". Left out under an emulator (--prefix), where it would
+only double the slowest part.
+
 PREFIX (--prefix, else $RUN_PREFIX) runs cam under an emulator, e.g.
 "qemu-aarch64 -L /usr/aarch64-linux-gnu" for `make check-neon`.
 
@@ -31,25 +36,37 @@ ARCHS = ["resnet18", "resnet50", "mobilenet_v2", "googlenet", "vgg16",
          "alexnet", "squeezenet1_1"]
 
 
-def check(name, cmd, out_path, ref_path, tol, timeout):
-    """Runs one model; returns the line to print."""
+def run_cam(name, cmd, out_path, timeout):
+    """Runs cam; returns (output array, seconds, None) or (None, 0, the failure line)."""
     t0 = time.time()
     try:
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            timeout=timeout)
     except subprocess.TimeoutExpired:
-        return "not ok %s: timed out after %d s" % (name, timeout)
+        return None, 0, "not ok %s: timed out after %d s" % (name, timeout)
     except OSError as e:
-        return "not ok %s: cannot run %s: %s" % (name, cmd[0], e)
+        return None, 0, "not ok %s: cannot run %s: %s" % (name, cmd[0], e)
     dt = time.time() - t0
     if p.returncode != 0:
         lines = p.stdout.decode("utf-8", "replace").strip().splitlines()
         why = lines[-1] if lines else "no output"
-        return "not ok %s: cam exited with status %d: %s" % (name, p.returncode, why[:300])
+        return None, 0, "not ok %s: cam exited with status %d: %s" % (
+            name, p.returncode, why[:300])
     try:
-        y = np.load(out_path)
+        return np.load(out_path), dt, None
     except (OSError, ValueError) as e:
-        return "not ok %s: cannot read cam's output: %s" % (name, e)
+        return None, 0, "not ok %s: cannot read cam's output: %s" % (name, e)
+
+
+def check(name, cmd, out_path, ref_path, tol, timeout):
+    """Runs one model and compares with PyTorch; returns (line to print, output)."""
+    y, dt, fail = run_cam(name, cmd, out_path, timeout)
+    if fail:
+        return fail, None
+    return compare(name, y, ref_path, tol, dt), y
+
+
+def compare(name, y, ref_path, tol, dt):
     ref = np.load(ref_path)
     if y.shape != ref.shape:
         return "not ok %s: output shape %s, PyTorch's is %s" % (name, y.shape, ref.shape)
@@ -99,8 +116,22 @@ def main():
                     cmd = shlex.split(args.prefix) + [
                         args.cam, "run", onnx, "--input", "input=" + x,
                         "--output", "output=" + out]
-                    line = check(name, cmd, out, ref, args.tol, args.timeout)
-                failed += line.startswith("not ok")
+                    line, y = check(name, cmd, out, ref, args.tol, args.timeout)
+                    if b == 1 and y is not None and not args.prefix.strip():
+                        out1 = os.path.join(tmp, "%s.b%d.t1.npy" % (m, b))
+                        cmd1 = [args.cam, "run", onnx, "--input", "input=" + x,
+                                "--output", "output=" + out1, "--threads", "1"]
+                        y1, _, fail = run_cam(name + "/threads", cmd1, out1, args.timeout)
+                        if fail:
+                            line += "\n" + fail
+                        elif y1.shape == y.shape and np.array_equal(y1, y):
+                            line += "\nok %s/threads" % name
+                        else:
+                            d = np.abs(y1.astype(np.float64) - y) if y1.shape == y.shape else None
+                            line += "\nnot ok %s/threads: --threads 1 differs from the default " \
+                                "(maxdiff %s)" % (name, "%.3e" % d.max() if d is not None
+                                                  else "shape %s" % (y1.shape,))
+                failed += "not ok" in line
                 print(line, flush=True)
     return 1 if failed else 0
 
