@@ -877,6 +877,12 @@ struct cam_net {
     void *cb_user;
 };
 
+/* How messages name a node: its name, else its first output. */
+static const char *cam__node_label(const cam__node *n)
+{
+    return n->name[0] ? n->name : n->n_out > 0 ? n->out_names[0] : "(unnamed)";
+}
+
 static cam_result cam__fail(cam_net *net, cam_result code, const char *fmt, ...)
 {
     va_list ap;
@@ -1727,7 +1733,7 @@ static cam_result cam__nfail(cam_net *net, const cam__step *s, cam_result code, 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    snprintf(net->err, sizeof net->err, "node %.40s (%.24s): %s", n->name[0] ? n->name : n->out_names[0], n->op_type, msg);
+    snprintf(net->err, sizeof net->err, "node %.40s (%.24s): %s", cam__node_label(n), n->op_type, msg);
     return code;
 }
 
@@ -2280,15 +2286,19 @@ static cam_result cam__infer(cam_net *net, cam__step *s)
         for (i = 0; i < n->n_attr; i++)
             if (!strncmp(n->attr[i].name, "value", 5)) a = &n->attr[i];
         if (!a) return cam__nfail(net, s, CAM_ERR_FORMAT, "no value attribute");
-        if (!strcmp(a->name, "value") && a->has_t)
+        /* p[0]: which attribute form; exec copies exactly what was checked here */
+        p[0] = !strcmp(a->name, "value") && a->has_t ? 1 : !strcmp(a->name, "value_float") && a->type == 1 ? 2
+             : !strcmp(a->name, "value_int") && a->type == 2 ? 3 : !strcmp(a->name, "value_floats") && a->type == 6 ? 4
+             : !strcmp(a->name, "value_ints") && a->type == 7 ? 5 : 0;
+        if (p[0] == 1)
             return cam__set_out(net, s, 0, a->t.dtype, a->t.ndim, a->t.dims);
-        if (!strcmp(a->name, "value_float") || !strcmp(a->name, "value_int"))
-            return cam__set_out(net, s, 0, a->type == 1 ? CAM_FLOAT32 : CAM_INT64, 0, dims);
-        if (!strcmp(a->name, "value_floats") || !strcmp(a->name, "value_ints")) {
+        if (p[0] == 2 || p[0] == 3)
+            return cam__set_out(net, s, 0, p[0] == 2 ? CAM_FLOAT32 : CAM_INT64, 0, dims);
+        if (p[0] == 4 || p[0] == 5) {
             dims[0] = a->n;
-            return cam__set_out(net, s, 0, a->type == 6 ? CAM_FLOAT32 : CAM_INT64, 1, dims);
+            return cam__set_out(net, s, 0, p[0] == 4 ? CAM_FLOAT32 : CAM_INT64, 1, dims);
         }
-        return cam__nfail(net, s, CAM_ERR_UNSUPPORTED, "attribute %s is not supported", a->name);
+        return cam__nfail(net, s, CAM_ERR_UNSUPPORTED, "attribute %s (type %d) is not supported", a->name, a->type);
     }
     case CAM__OP_Pad: {
         int64_t pads[2 * CAM_MAX_NDIM], axes[CAM_MAX_NDIM];
@@ -3047,8 +3057,8 @@ static cam_result cam__exec(cam_net *net, cam__step *s)
     const int64_t *p = s->p;
     int64_t i, n = y ? cam_tensor_count(y) : 0, k;
     size_t esz = y ? cam_dtype_size(y->dtype) : 0;
-    if (!y)
-        return CAM_OK;
+    if (!y || !n)
+        return CAM_OK; /* nothing to compute (and no work to split) */
     switch (s->op) {
     case CAM__OP_Conv:
         if (s->dense == 1)
@@ -3261,11 +3271,11 @@ static cam_result cam__exec(cam_net *net, cam__step *s)
             if (!strncmp(nd->attr[j].name, "value", 5)) a = &nd->attr[j];
         if (!a) return CAM_OK;
         if (!n) return CAM_OK;
-        if (a->has_t) memcpy(y->data, a->t.data, (size_t)n * esz);
-        else if (a->type == 1) *(float *)y->data = a->f;
-        else if (a->type == 2) *(int64_t *)y->data = a->i;
-        else if (a->type == 6) memcpy(y->data, a->floats, (size_t)n * 4);
-        else if (a->type == 7) memcpy(y->data, a->ints, (size_t)n * 8);
+        if (p[0] == 1) memcpy(y->data, a->t.data, (size_t)n * esz);
+        else if (p[0] == 2) *(float *)y->data = a->f;
+        else if (p[0] == 3) *(int64_t *)y->data = a->i;
+        else if (p[0] == 4) memcpy(y->data, a->floats, (size_t)n * 4);
+        else if (p[0] == 5) memcpy(y->data, a->ints, (size_t)n * 8);
         return CAM_OK;
     }
     case CAM__OP_Pad: {
@@ -3774,7 +3784,7 @@ static cam_result cam__plan(cam_net *net)
         if (nd->dead)
             continue;
         if (nd->op < 0)
-            return cam__fail(net, CAM_ERR_UNSUPPORTED, "node %s: operator '%s%s%s' is not supported", nd->name[0] ? nd->name : nd->out_names[0],
+            return cam__fail(net, CAM_ERR_UNSUPPORTED, "node %s: operator '%s%s%s' is not supported", cam__node_label(nd),
                              nd->domain, nd->domain[0] ? "." : "", nd->op_type);
         s = &net->steps[net->n_steps++];
         memset(s, 0, sizeof *s);
@@ -3790,7 +3800,7 @@ static cam_result cam__plan(cam_net *net)
         memcpy(s->in, nd->in, (size_t)nd->n_in * sizeof(int));
         memcpy(s->out, nd->out, (size_t)nd->n_out * sizeof(int));
         if (nd->n_out < 1 || nd->out[0] < 0)
-            return cam__fail(net, CAM_ERR_FORMAT, "node %s (%s): no output", nd->name, nd->op_type);
+            return cam__fail(net, CAM_ERR_FORMAT, "node %s (%s): no output", cam__node_label(nd), nd->op_type);
     }
     for (i = 0; i < net->n_steps; i++) {
         cam__step *s = &net->steps[i];
@@ -4035,7 +4045,7 @@ static cam_result cam__plan(cam_net *net)
     for (i = 0; i < net->n_values; i++) {
         cam__value *v = &net->values[i];
         if (v->state == CAM__V_RUNTIME && v->root != i)
-            v->t.data = (unsigned char *)net->values[v->root].t.data + v->sub;
+            v->t.data = net->values[v->root].t.data ? (unsigned char *)net->values[v->root].t.data + v->sub : NULL;
     }
     net->planned = 1;
     return CAM_OK;
@@ -4401,7 +4411,7 @@ CAM_API cam_result cam_net_forward(cam_net *net, const cam_tensor *inputs, int n
     for (i = 0; i < net->n_values; i++) {
         cam__value *v = &net->values[i];
         if (v->state == CAM__V_RUNTIME && v->root != i)
-            v->t.data = (unsigned char *)net->values[v->root].t.data + v->sub;
+            v->t.data = net->values[v->root].t.data ? (unsigned char *)net->values[v->root].t.data + v->sub : NULL;
     }
     if (net->cb)
         net->cb(net->cb_user, -1);

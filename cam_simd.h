@@ -1369,6 +1369,95 @@ CAM__KFN int cam__conv1x1_avx2(const cam__conv_params *p, int oc0, int oc1, int 
     return end;
 }
 #define CAM__CONV_HAS_1X1 1
+
+/* Convs with few multiply-adds per output (K = ic*kh*kw <= 64: the 3-channel
+   3x3/s2 first layers of MobileNet and SqueezeNet) spend as long in the 6x16
+   tile's transposing epilogue as in its FMAs. Stride 1 or 2 along x lets a
+   tile take 24 consecutive pixels of one output row as 3 vectors instead:
+   4 channels x 24 pixels, per (ic, tap) step 3 (strided) loads, 4 weight
+   broadcasts, 12 FMAs, no transpose. Same per-element FMA chain as the 6x16
+   tile; row pieces shorter than a tile go to the general tiles. */
+#define CAM__CONV_ROW_MAX_K 64
+#define CAM__CONV_ROW_TILE(LD)                                                           \
+    for (c = 0; c < p->ic; ++c, ib += ihw)                                               \
+        for (t = 0; t < ntaps; ++t, wp += CAM__CONV_OC_BLOCK) {                          \
+            const float *q = ib + toff[t];                                               \
+            __m256 x0 = LD(q), x1 = LD(q + 8 * s), x2 = LD(q + 16 * s), w;                \
+            w = _mm256_broadcast_ss(wp);                                                 \
+            a00 = _mm256_fmadd_ps(x0, w, a00); a01 = _mm256_fmadd_ps(x1, w, a01);        \
+            a02 = _mm256_fmadd_ps(x2, w, a02);                                           \
+            w = _mm256_broadcast_ss(wp + 1);                                             \
+            a10 = _mm256_fmadd_ps(x0, w, a10); a11 = _mm256_fmadd_ps(x1, w, a11);        \
+            a12 = _mm256_fmadd_ps(x2, w, a12);                                           \
+            w = _mm256_broadcast_ss(wp + 2);                                             \
+            a20 = _mm256_fmadd_ps(x0, w, a20); a21 = _mm256_fmadd_ps(x1, w, a21);        \
+            a22 = _mm256_fmadd_ps(x2, w, a22);                                           \
+            w = _mm256_broadcast_ss(wp + 3);                                             \
+            a30 = _mm256_fmadd_ps(x0, w, a30); a31 = _mm256_fmadd_ps(x1, w, a31);        \
+            a32 = _mm256_fmadd_ps(x2, w, a32);                                           \
+        }
+
+/* ib: input of the tile's first pixel (oy*sh*iw + ox*sw); wp: block + j. */
+CAM__INLINE void cam__conv_row_tile_avx2(const cam__conv_params *p, const float *wp, const float *ib,
+                                         const int *toff, int ntaps, size_t ihw, int o, int nrows, size_t ohw,
+                                         int px)
+{
+    __m256 a00 = _mm256_setzero_ps(), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
+    __m256 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
+    __m256 r[12];
+    int c, t, j, s = p->sw;
+    if (s == 2) {
+        CAM__CONV_ROW_TILE(cam__vf_loadu_s2)
+    } else {
+        CAM__CONV_ROW_TILE(_mm256_loadu_ps)
+    }
+    r[0] = a00, r[1] = a01, r[2] = a02, r[3] = a10, r[4] = a11, r[5] = a12;
+    r[6] = a20, r[7] = a21, r[8] = a22, r[9] = a30, r[10] = a31, r[11] = a32;
+    for (j = 0; j < nrows; ++j) {
+        size_t at = (size_t)(o + j) * ohw + px;
+        int v;
+        for (v = 0; v < 3; ++v) {
+            __m256 y = r[3 * j + v];
+            if (p->bias) y = _mm256_add_ps(y, _mm256_set1_ps(p->bias[o + j]));
+            if (p->res) y = _mm256_add_ps(y, _mm256_loadu_ps(p->res + at + 8 * v));
+            _mm256_storeu_ps(p->out + at + 8 * v, cam__vf_act(y, &p->act));
+        }
+    }
+}
+#undef CAM__CONV_ROW_TILE
+
+CAM__KFN void cam__conv_tiles_avx2(const cam__conv_params *p, int oc0, int oc1, int px0, int px1,
+                                   const int *toff, int ntaps);
+
+/* [px0, px1) row by row: 24-pixel row tiles, the rest of each row (kept at
+   0 or a length the 6/5-pixel tiles cover exactly when possible) in general
+   tiles. */
+CAM__KFN void cam__conv_rows_avx2(const cam__conv_params *p, int oc0, int oc1, int px0, int px1,
+                                  const int *toff, int ntaps)
+{
+    size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
+    size_t block = (size_t)p->ic * ntaps * CAM__CONV_OC_BLOCK;
+    int a = px0;
+    while (a < px1) {
+        int oy = a / p->ow, ox0 = a % p->ow, e = (oy + 1) * p->ow < px1 ? (oy + 1) * p->ow : px1;
+        int n = (e - a) / CAM__CONV1X1_PX * CAM__CONV1X1_PX, rem = e - a - n, o, j, x;
+        /* lengths the general tiles fill exactly: 5, 6, 10-12, 15-18, >= 20 */
+        int exact = rem == 0 || rem == 5 || rem == 6 || (rem >= 10 && rem <= 12) || (rem >= 15 && rem <= 18) ||
+                    rem >= 20;
+        if (!exact && n > 0) n -= CAM__CONV1X1_PX;
+        for (o = oc0; o < oc1 && n > 0; o += CAM__CONV_OC_BLOCK) {
+            const float *wb = p->w + (size_t)(o / CAM__CONV_OC_BLOCK) * block;
+            for (j = 0; j < CAM__CONV_OC_BLOCK && o + j < oc1; j += 4) {
+                int nrows = oc1 - (o + j) < 4 ? oc1 - (o + j) : 4;
+                for (x = 0; x < n; x += CAM__CONV1X1_PX)
+                    cam__conv_row_tile_avx2(p, wb + j, p->in + (size_t)oy * p->sh * p->iw + (size_t)(ox0 + x) * p->sw,
+                                            toff, ntaps, ihw, o + j, nrows, ohw, a + x);
+            }
+        }
+        if (a + n < e) cam__conv_tiles_avx2(p, oc0, oc1, a + n, e, toff, ntaps);
+        a = e;
+    }
+}
 #endif /* CAM__SIMD_AVX2 */
 
 #if defined(CAM__SIMD_NEON)
@@ -1442,23 +1531,13 @@ CAM__INLINE void cam__conv_tile_neon(const cam__conv_params *p, const float *wp,
 #endif /* CAM__SIMD_NEON */
 
 #if defined(CAM__VL)
-CAM__KFN void CAM__SFX(cam__conv)(const cam__conv_params *p, int oc0, int oc1, int px0, int px1)
+/* Pixels [px0, px1) in 6- and 5-pixel tiles (the general path). */
+CAM__KFN void CAM__SFX(cam__conv_tiles)(const cam__conv_params *p, int oc0, int oc1, int px0, int px1,
+                                        const int *toff, int ntaps)
 {
-    int toff[CAM__CONV_MAX_TAPS];
-    int ntaps = p->kh * p->kw, ky, kx, o, pc, px, k;
     size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
     size_t block = (size_t)p->ic * ntaps * CAM__CONV_OC_BLOCK;
-    if (ntaps > CAM__CONV_MAX_TAPS) {
-        cam__conv_ref(p, oc0, oc1, px0, px1);
-        return;
-    }
-    for (ky = 0; ky < p->kh; ++ky)
-        for (kx = 0; kx < p->kw; ++kx) toff[ky * p->kw + kx] = ky * p->dh * p->iw + kx * p->dw;
-#if defined(CAM__CONV_HAS_1X1)
-    if (ntaps == 1 && p->sh == 1 && p->sw == 1 && p->ih == p->oh && p->iw == p->ow &&
-        (p->ic < CAM__CONV1X1_MAX_IC || p->oc % CAM__CONV_OC_BLOCK != 0))
-        px0 = cam__conv1x1_avx2(p, oc0, oc1, px0, px1);
-#endif
+    int o, pc, px, k;
     for (pc = px0; pc < px1; pc += CAM__CONV_PX_CHUNK) {
         int pe = px1 - pc < CAM__CONV_PX_CHUNK ? px1 : pc + CAM__CONV_PX_CHUNK;
         /* tiles of the chunk: 6-pixel tiles, the last n5 of them 5 pixels
@@ -1496,6 +1575,28 @@ CAM__KFN void CAM__SFX(cam__conv)(const cam__conv_params *p, int oc0, int oc1, i
             }
         }
     }
+}
+
+CAM__KFN void CAM__SFX(cam__conv)(const cam__conv_params *p, int oc0, int oc1, int px0, int px1)
+{
+    int toff[CAM__CONV_MAX_TAPS];
+    int ntaps = p->kh * p->kw, ky, kx;
+    if (ntaps > CAM__CONV_MAX_TAPS) {
+        cam__conv_ref(p, oc0, oc1, px0, px1);
+        return;
+    }
+    for (ky = 0; ky < p->kh; ++ky)
+        for (kx = 0; kx < p->kw; ++kx) toff[ky * p->kw + kx] = ky * p->dh * p->iw + kx * p->dw;
+#if defined(CAM__CONV_HAS_1X1)
+    if (ntaps == 1 && p->sh == 1 && p->sw == 1 && p->ih == p->oh && p->iw == p->ow &&
+        (p->ic < CAM__CONV1X1_MAX_IC || p->oc % CAM__CONV_OC_BLOCK != 0))
+        px0 = cam__conv1x1_avx2(p, oc0, oc1, px0, px1);
+    else if (p->ic * ntaps <= CAM__CONV_ROW_MAX_K && (p->sw == 1 || p->sw == 2)) {
+        cam__conv_rows_avx2(p, oc0, oc1, px0, px1, toff, ntaps);
+        return;
+    }
+#endif
+    CAM__SFX(cam__conv_tiles)(p, oc0, oc1, px0, px1, toff, ntaps);
 }
 #endif
 

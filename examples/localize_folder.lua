@@ -26,6 +26,10 @@ options:
   --interp bilinear|bicubic|nearest
   --ilsvrc             the paper's five ILSVRC guesses instead (top-3 classes)
   --threads N          threads (default: all cores)
+  --gt CSV             ground truth (image,label,x0,y0,x1,y1; images matched by
+                       file name): adds an iou column (best IoU with a true box
+                       of the predicted class) and prints top-1 and GT-known
+                       localization accuracy (IoU >= 0.5) to stderr
   -h, --help           this text
 ]]
 
@@ -47,7 +51,7 @@ local opt = { format = "csv", k = "1", threshold = "0.2", mode = "max", connecti
 do
   local takes = { ["--format"] = "format", ["-o"] = "o", ["-k"] = "k", ["--threshold"] = "threshold",
     ["--mode"] = "mode", ["--connectivity"] = "connectivity", ["--rectify"] = "rectify",
-    ["--interp"] = "interp", ["--threads"] = "threads" }
+    ["--interp"] = "interp", ["--threads"] = "threads", ["--gt"] = "gt" }
   local i = 1
   while i <= #arg do
     local a = arg[i]
@@ -141,10 +145,42 @@ local function json_num(x)
   return math.type(x) == "integer" and tostring(x) or string.format("%.6g", x)
 end
 
+-- ground truth: file name -> list of {label, box}
+local gt
+if opt.gt then
+  gt = {}
+  local fh, err = io.open(opt.gt)
+  if not fh then die(err) end
+  local first = true
+  for line in fh:lines() do
+    if not first or not line:match("^%s*image%s*,") then
+      local img_path, label, x0, y0, x1, y1 = line:match("^([^,]+),(%-?%d+),(%-?%d+),(%-?%d+),(%-?%d+),(%-?%d+)")
+      if img_path then
+        local name = img_path:match("([^/]+)$")
+        gt[name] = gt[name] or {}
+        table.insert(gt[name], { label = tonumber(label), box = { tonumber(x0), tonumber(y0), tonumber(x1), tonumber(y1) } })
+      elseif line:match("%S") then
+        die(opt.gt .. ": cannot read line: " .. line)
+      end
+    end
+    first = false
+  end
+  fh:close()
+end
+-- best IoU of box with a true box of class c (nil: no true box of that class)
+local function best_iou(file, c, box)
+  local best
+  for _, g in ipairs(gt and gt[file] or {}) do
+    if g.label == c then best = math.max(best or 0, box and cam.box_iou(box, g.box) or 0) end
+  end
+  return best
+end
+local n_gt, top1_hits, known_hits = 0, 0, 0
+
 local box_opt = { threshold = thr, mode = opt.mode, connectivity = conn, max = opt.all and 1000 or 1 }
 local n_boxes, n_failed = 0, 0
 if opt.format == "csv" then
-  out:write("image,label,x0,y0,x1,y1,score,prob,rank,name\n")
+  out:write("image,label,x0,y0,x1,y1,score,prob,rank,name" .. (gt and ",iou" or "") .. "\n")
 else
   out:write("[\n")
 end
@@ -157,8 +193,22 @@ for fi, file in ipairs(files) do
     io.stderr:write("localize_folder: skipping ", ierr, "\n")
   else
     local top = opt.ilsvrc and math.max(k, 3) or k
-    local maps, classes, scores = net:cam(img, { top = top, rectify = opt.rectify, interp = opt.interp })
+    local maps, classes, scores, tf = net:cam(img, { top = top, rectify = opt.rectify, interp = opt.interp })
     if not maps then die(path .. ": " .. classes) end
+    if gt and gt[file] then
+      -- top-1: right class and IoU >= 0.5; GT-known: the true class's map's box
+      n_gt = n_gt + 1
+      local b1 = maps:slice(1):boxes(box_opt)[1]
+      local iou1 = best_iou(file, classes[1], b1)
+      if iou1 and iou1 >= 0.5 then top1_hits = top1_hits + 1 end
+      local label = gt[file][1].label
+      if label >= 0 and label < net:head().n_classes then
+        local m = net:maps { classes = { label }, transform = tf, rectify = opt.rectify, interp = opt.interp }
+        local bk = m:slice(1):boxes(box_opt)[1]
+        local iouk = best_iou(file, label, bk)
+        if iouk and iouk >= 0.5 then known_hits = known_hits + 1 end
+      end
+    end
     local probs = net:scores():softmax()
     local function prob(c) return probs:get(c + 1) end
     if opt.ilsvrc then
@@ -182,27 +232,39 @@ for fi, file in ipairs(files) do
   if opt.format == "csv" then
     for _, rec in ipairs(records) do
       local b = rec.box
-      out:write(table.concat({ csv_field(file), rec.class, b.x0, b.y0, b.x1, b.y1,
-        string.format("%.6g", rec.score), string.format("%.6g", rec.prob), rec.rank, csv_field(rec.name) }, ","), "\n")
+      local row = { csv_field(file), rec.class, b.x0, b.y0, b.x1, b.y1,
+        string.format("%.6g", rec.score), string.format("%.6g", rec.prob), rec.rank, csv_field(rec.name) }
+      if gt then
+        local iou = best_iou(file, rec.class, b)
+        row[#row + 1] = iou and string.format("%.4f", iou) or ""
+      end
+      out:write(table.concat(row, ","), "\n")
       n_boxes = n_boxes + 1
     end
   else
     local bs = {}
     for _, rec in ipairs(records) do
       local b = rec.box
-      bs[#bs + 1] = string.format('{"label":%d,"name":%s,"score":%s,"prob":%s,"rank":%d,"box":[%d,%d,%d,%d],"pixels":%d}',
+      local iou = gt and best_iou(file, rec.class, b)
+      bs[#bs + 1] = string.format('{"label":%d,"name":%s,"score":%s,"prob":%s,"rank":%d,"box":[%d,%d,%d,%d],"pixels":%d%s}',
         rec.class, json_str(rec.name), json_num(rec.score), json_num(rec.prob), rec.rank, b.x0, b.y0, b.x1, b.y1,
-        b.pixels)
+        b.pixels, iou and (',"iou":' .. json_num(iou)) or "")
       n_boxes = n_boxes + 1
     end
     local w, h = 0, 0
     if img then w, h = img:size() end
-    out:write(string.format('  {"image":%s,"width":%d,"height":%d,"boxes":[%s]}%s\n', json_str(file), w, h,
-      table.concat(bs, ","), fi < #files and "," or ""))
+    local errfield = img and "" or ',"error":' .. json_str(ierr)
+    out:write(string.format('  {"image":%s,"width":%d,"height":%d,"boxes":[%s]%s}%s\n', json_str(file), w, h,
+      table.concat(bs, ","), errfield, fi < #files and "," or ""))
   end
 end
 if opt.format == "json" then out:write("]\n") end
 if out ~= io.stdout then out:close() end
 io.stderr:write(string.format("localize_folder: %d images, %d boxes, %d skipped\n", #files - n_failed, n_boxes,
   n_failed))
+if gt then
+  io.stderr:write(string.format("localize_folder: %d images with ground truth: top-1 localization %.4f, " ..
+    "GT-known localization %.4f (IoU >= 0.5)\n", n_gt, n_gt > 0 and top1_hits / n_gt or 0,
+    n_gt > 0 and known_hits / n_gt or 0))
+end
 os.exit(n_failed == #files and 1 or 0)

@@ -16,6 +16,14 @@
    - I/O and format failures return nil, message, code, where code is the name
      of the cam_result ("CAM_ERR_FORMAT").
 
+   Indices: tensor elements are 1-based like Lua tables; class ids, pixel
+   coordinates and boxes keep the library's 0-based values so that they match
+   the cam tool, CSV files and the C API.
+
+   Sections: >>lua-errors, >>lua-tensor, >>lua-net, >>lua-cam (images,
+   preprocessing, maps, boxes, pictures, features, saliency), >>lua-svm,
+   >>lua-module. lua/README.md shows the API from the Lua side.
+
    Tensors keep their float32 elements inside the userdata block itself
    (lua_newuserdatauv with room for the data) so the garbage collector sees
    their true size and collects large maps promptly. Lua only guarantees
@@ -3444,9 +3452,17 @@ static const luaL_Reg cam_lua__image_meta[] = {
     {NULL, NULL},
 };
 
+static int cam_lua_guard_tostring(lua_State *L)
+{
+    luaL_checkudata(L, 1, CAM_LUA_GUARD);
+    lua_pushstring(L, "cam.guard");
+    return 1;
+}
+
 static const luaL_Reg cam_lua__guard_meta[] = {
     {"__gc", cam_lua_guard_gc},
     {"__close", cam_lua_guard_gc},
+    {"__tostring", cam_lua_guard_tostring},
     {NULL, NULL},
 };
 

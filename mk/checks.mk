@@ -129,8 +129,7 @@ check-cxx:
 
 # valgrind needs no build of its own: the normal build's tests run under memcheck
 # (about 50x slower, so parity runs one small network).
-VALGRIND ?= valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-    --track-origins=yes
+VALGRIND ?= valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
 check-valgrind:
 	CAM_CHECK_BUILD=valgrind $(MAKE) RUN_PREFIX="$(VALGRIND)" PARITY_MODELS=squeezenet1_1 PARITY_BATCHES=1 test
 

@@ -6,7 +6,8 @@
 #                            invariance, outputs kept, error paths), then compares
 #                            cam_net_gradient with PyTorch autograd (1e-4 of the
 #                            largest |gradient|) on the tiny graphs, the shipped
-#                            models and torchvision resnet18 / googlenet (build/tv,
+#                            models and torchvision resnet18, googlenet,
+#                            mobilenet_v2, squeezenet1_1 (build/tv,
 #                            skipped when not exported)
 #   tests/grad/grad_ref.py   the reference: ONNX run op by op with torch.nn.functional
 

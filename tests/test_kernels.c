@@ -206,6 +206,12 @@ static void test_conv(test_ctx *t, rng *r)
         {24, 37, 3, 5, 1, 1, 1, 1, 1, 1, CAM__ACT_RELU, 0, 1},
         {8, 18, 11, 13, 1, 1, 1, 1, 1, 1, CAM__ACT_SIGMOID, 1, 1},
         {300, 50, 6, 8, 1, 1, 1, 1, 1, 1, CAM__ACT_NONE, 1, 1},
+        /* few taps per output, rows >= 24 pixels: the row tiles, then general tiles */
+        {3, 32, 9, 30, 3, 3, 2, 2, 1, 1, CAM__ACT_CLIP, 1, 0},
+        {3, 16, 5, 50, 3, 3, 1, 1, 1, 1, CAM__ACT_RELU, 1, 1},
+        {2, 20, 4, 27, 2, 5, 1, 2, 2, 1, CAM__ACT_LEAKY, 0, 1},
+        {7, 8, 3, 48, 3, 3, 1, 1, 1, 2, CAM__ACT_SIGMOID, 1, 0},
+        {1, 5, 6, 61, 4, 4, 2, 1, 1, 1, CAM__ACT_TANH, 1, 1},
     };
     char name[160];
     int i;

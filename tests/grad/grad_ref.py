@@ -38,12 +38,14 @@ def pad2d(x, pads, value=0.0):
     return F.pad(x, (l, r, t, b), value=value)
 
 
-def run(model, x, relu_pre=None, masks=None):
+def run(model, x, relu_pre=None, masks=None, bounds=None):
     """Returns (env, name of the class scores before Softmax). relu_pre, a
     dict, receives the input tensor of every Relu; masks (input name -> bool
     tensor: cam's values of that tensor) replaces a Relu by x * (cam > 0)
-    and makes a MaxPool take the window element that is largest in cam's
-    values: the gradient then follows cam's decisions at kinks and ties."""
+    and a Clip pass the gradient where lo < cam < hi, and makes a MaxPool
+    take the window element that is largest in cam's values: the gradient
+    then follows cam's decisions at kinks and ties. bounds receives (lo, hi)
+    of each Relu and Clip input (the kinks)."""
     g = model.graph
     env = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in g.initializer}
     env[g.input[0].name] = x
@@ -67,12 +69,22 @@ def run(model, x, relu_pre=None, masks=None):
                 y = F.relu(ins[0])
             if relu_pre is not None:
                 relu_pre[n.input[0]] = ins[0]
+            if bounds is not None:
+                bounds[n.input[0]] = (0.0, float("inf"))
         elif op == "LeakyRelu":
             y = F.leaky_relu(ins[0], a.get("alpha", 0.01))
         elif op == "Clip":
             lo = float(ins[1]) if len(ins) > 1 and ins[1] is not None else a.get("min", -3.4e38)
             hi = float(ins[2]) if len(ins) > 2 and ins[2] is not None else a.get("max", 3.4e38)
-            y = F.hardtanh(ins[0], lo, hi)
+            if masks is not None and n.input[0] in masks:
+                m = masks[n.input[0]]
+                y = torch.where((m > lo) & (m < hi), ins[0], torch.clamp(ins[0], lo, hi).detach())
+            else:
+                y = F.hardtanh(ins[0], lo, hi)
+            if relu_pre is not None:
+                relu_pre[n.input[0]] = ins[0]
+            if bounds is not None:
+                bounds[n.input[0]] = (lo, hi)
         elif op == "Sigmoid":
             y = torch.sigmoid(ins[0])
         elif op == "Tanh":
@@ -164,10 +176,10 @@ def grad(model_path, in_path, image, cls, out_path):
 
 
 def relu_inputs(model):
-    """Tensors whose values decide kinks: inputs of Relu and MaxPool nodes."""
+    """Tensors whose values decide kinks: inputs of Relu, Clip and MaxPool nodes."""
     out = []
     for n in model.graph.node:
-        if n.op_type in ("Relu", "MaxPool") and n.input[0] not in out:
+        if n.op_type in ("Relu", "Clip", "MaxPool") and n.input[0] not in out:
             out.append(n.input[0])
     return out
 
@@ -185,7 +197,7 @@ def check(name, model_path, in_path, image, cls, cam_path, pre_dir=None, tol=1e-
     within rounding of 0 either way (cam's conv sums in another order than
     PyTorch's, with BatchNormalization folded), and both are valid gradients.
     So when pre_dir holds cam's Relu inputs (test_grad --dump), autograd is
-    run again with cam's Relu masks and MaxPool picks; that passes if it
+    run again with cam's Relu and Clip masks and MaxPool picks; that passes if it
     meets tol, every unit where the masks disagree is within `kink` (relative
     to its tensor's max |value|) of 0 in PyTorch's forward, and cam's values
     of those tensors are within 1e-4 of PyTorch's (relative to the max)."""
@@ -199,9 +211,9 @@ def check(name, model_path, in_path, image, cls, cam_path, pre_dir=None, tol=1e-
     ok = err <= tol
     note = ""
     if not ok and pre_dir:
-        pre = {}
+        pre, bounds = {}, {}
         with torch.no_grad():
-            run(model, x, pre)
+            run(model, x, pre, bounds=bounds)
         masks, flips, worst, dev = {}, 0, 0.0, 0.0
         for k, nm in enumerate(relu_inputs(model)):
             z = np.load("%s/%d.npy" % (pre_dir, k))
@@ -209,16 +221,18 @@ def check(name, model_path, in_path, image, cls, cam_path, pre_dir=None, tol=1e-
             if nm not in pre:
                 continue
             tz = pre[nm].numpy()
+            lo, hi = bounds[nm]
             dev = max(dev, float(np.abs(z - tz).max() / np.abs(tz).max()))
-            diff = (z > 0) != (tz > 0)
+            diff = ((z > lo) & (z < hi)) != ((tz > lo) & (tz < hi))
             flips += int(diff.sum())
             if diff.any():
-                worst = max(worst, float((np.abs(tz[diff]) / np.abs(tz).max()).max()))
+                dist = np.minimum(np.abs(tz[diff] - lo), np.abs(tz[diff] - hi))
+                worst = max(worst, float((dist / np.abs(tz).max()).max()))
         gm = autograd(model, x, image, cls, masks)
         err_m = np.abs(gc - gm).max() / np.abs(gm).max()
         ok = err_m <= tol and worst <= kink and dev <= 1e-4
-        note = ("; with cam's Relu masks and MaxPool picks (%d Relu unit(s) decided the other way, at most %.1e of "
-                "their tensor's max from 0; cam's values within %.1e of PyTorch's): %.2e") % (flips, worst, dev, err_m)
+        note = ("; with cam's Relu/Clip masks and MaxPool picks (%d unit(s) decided the other way, at most %.1e of "
+                "their tensor's max from a kink; cam's values within %.1e of PyTorch's): %.2e") % (flips, worst, dev, err_m)
     print("%s grad_torch_%s%s" % ("ok" if ok else "not ok", name,
                                   "" if ok else ": max |g - torch| / max |torch| = %.3g%s" % (err, note)))
     print("# %s: max |g - torch| / max |torch| = %.2e%s" % (name, err, note))

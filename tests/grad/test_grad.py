@@ -2,7 +2,8 @@
 """Backprop saliency tests: builds the tiny graphs (grad_ref.py tiny), runs the
 C checks of test_grad (finite differences, saliency, errors), then compares
 cam_net_gradient with PyTorch autograd on the tiny graphs, the shipped models
-and, when exported (make tv-models), torchvision resnet18 and googlenet.
+and, when exported (make tv-models), torchvision resnet18, googlenet,
+mobilenet_v2 (batch 4: image 2) and squeezenet1_1.
 Prints "ok NAME" / "not ok NAME: why" lines.
 
 usage: test_grad.py TOOL TMPDIR [RUN_PREFIX]"""
@@ -59,10 +60,12 @@ def main():
         ("fmnist_gmp", "models/fmnist-gmp.onnx", fm_in, 0, 8),
         ("resnet18", "build/tv/resnet18.onnx", "build/tv/input_b1.npy", 0, 7),
         ("googlenet", "build/tv/googlenet.onnx", "build/tv/input_b1.npy", 0, 11),
+        ("mobilenet_v2", "build/tv/mobilenet_v2.onnx", "build/tv/input_b4.npy", 2, 5),
+        ("squeezenet1_1", "build/tv/squeezenet1_1.onnx", "build/tv/input_b1.npy", 0, 3),
     ]
     for name, model, inp, image, cls in cases:
         if not os.path.exists(model) or not os.path.exists(inp):
-            print("# grad_torch_%s skipped: %s not found (make tv-models)" % (name, model))
+            print("# grad_torch_%s skipped: %s not found" % (name, model))
             continue
         g = os.path.join(TMP, name + "_grad.npy")
         rc, out, err = tool("--grad", model, inp, image, cls, g)

@@ -36,6 +36,19 @@ local function run(cmd)
   return out, ok, rc
 end
 
+-- Whether text parses as JSON (by Python's json module when it is there).
+local function json_ok(text)
+  local f = os.tmpname()
+  local fh = io.open(f, "w")
+  fh:write(text)
+  fh:close()
+  local ok = os.execute("/usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' " .. q(f) ..
+    " 2>/dev/null")
+  local have = os.execute("test -x /usr/bin/python3")
+  os.remove(f)
+  return ok or not have
+end
+
 local tmp = os.tmpname()
 os.remove(tmp)
 os.execute("mkdir -p " .. q(tmp))
@@ -150,7 +163,8 @@ do
   test("compare_maps json and boxes", function()
     local js, ok2 = run(string.format("%s examples/compare_maps.lua %s %s -k 2 --json --boxes -o %s 2>/dev/null", LUA,
       q(MODEL), q(image), q(tmp .. "/cmp2.png")))
-    return ok2 and js:match('^{"image":') and select(2, js:gsub('"corr":', "")) == 1 and io.open(tmp .. "/cmp2.png"), js
+    return ok2 and js:match('^{"image":') and select(2, js:gsub('"corr":', "")) == 1 and io.open(tmp .. "/cmp2.png")
+        and json_ok(js), js
   end)
 end
 
@@ -179,7 +193,7 @@ do
     local js, ok2 = run(string.format("%s examples/localize_folder.lua %s %s --format json -k 2 2>/dev/null", LUA,
       q(MODEL), q(SAMPLES)))
     local n = select(2, js:gsub('"image":', ""))
-    return ok2 and js:match("^%[") and js:match("%]%s*$") and n == #images, n .. " images in JSON"
+    return ok2 and js:match("^%[") and js:match("%]%s*$") and n == #images and json_ok(js), n .. " images in JSON"
   end)
   test("localize_folder ilsvrc", function()
     local o, ok3 = run(string.format("%s examples/localize_folder.lua %s %s --ilsvrc 2>/dev/null", LUA, q(MODEL),

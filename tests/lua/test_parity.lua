@@ -150,6 +150,48 @@ test("features equal cam features", function()
   return theirs == ours and ours:shape()[2] == head.n_channels, "differ by " .. max_diff(theirs, ours)
 end)
 
+-- examples/localize_folder.lua --gt scores a folder as `cam eval` does:
+-- top-1 localization (right class, IoU >= 0.5) and GT-known localization.
+-- Uses 80 images of the generated test split when it is there (make
+-- models-data), else the samples.
+test("localize_folder --gt equals cam eval", function()
+  local src = io.open("models/data/test.csv") and "models/data/test.csv" or (SAMPLES .. "/samples.csv")
+  local srcdir = src:match("^(.*)/")
+  local dir = tmp .. "/gt"
+  os.execute("mkdir -p " .. q(dir))
+  local csv = io.open(dir .. "/gt.csv", "w")
+  csv:write("image,label,x0,y0,x1,y1\n")
+  local seen, n, first = {}, 0, true
+  for line in io.lines(src) do
+    if not first then
+      local img, rest = line:match("^([^,]+),(.*)$")
+      local name = img and img:match("([^/]+)$")
+      if name and (seen[name] or n < 80) then
+        if not seen[name] then
+          n = n + 1
+          seen[name] = true
+          os.execute("ln -sf " .. q(os.getenv("PWD") .. "/" .. srcdir .. "/" .. img) .. " " .. q(dir .. "/" .. name))
+        end
+        csv:write(name, ",", rest, "\n")
+      end
+    end
+    first = false
+  end
+  csv:close()
+  local js, ok = run(BIN .. "eval " .. M .. "--threads 1 --quiet --json " .. q(dir .. "/gt.csv"))
+  if not ok then return false, "cam eval failed" end
+  local top1_loc = tonumber(js:match('"top1_loc":%s*([-%d.eE+]+)'))
+  local known = tonumber(js:match('"gt_known_loc":%s*([-%d.eE+]+)'))
+  local lua_cmd = string.format("%s %s examples/localize_folder.lua %s %s --threads 1 --gt %s 2>&1 >/dev/null",
+    os.getenv("RUN_PREFIX") or "", os.getenv("LUA") or "lua5.4", q(MODEL), q(dir), q(dir .. "/gt.csv"))
+  local err = run(lua_cmd)
+  local a, b = err:match("top%-1 localization ([%d.]+), GT%-known localization ([%d.]+)")
+  if not a or not top1_loc then return false, "no numbers in:\n" .. err .. "\n" .. js end
+  print(string.format("# localize_folder --gt: top-1 loc %s, GT-known %s on %d images", a, b, n))
+  return math.abs(tonumber(a) - (1 - top1_loc)) < 1e-4 and math.abs(tonumber(b) - known) < 1e-4,
+      string.format("lua %s %s vs cam eval %.4f %.4f (%d images)", a, b, 1 - top1_loc, known, n)
+end)
+
 os.execute("rm -rf " .. q(tmp))
 net:close()
 finish()
