@@ -691,6 +691,8 @@ static int cam__pb_rep_decode(const cam__pbf *f, int kind, void *dst, int64_t *p
         size_t n = (size_t)(b.end - b.p) / sz;
         if ((size_t)(b.end - b.p) % sz || (int64_t)n > max - *pos)
             return -1;
+        if (!n)
+            return 0;
         memcpy((unsigned char *)dst + (size_t)*pos * sz, b.p, n * sz);
         *pos += (int64_t)n;
         return 0;
@@ -1953,6 +1955,8 @@ static cam_result cam__infer(cam_net *net, cam__step *s)
             return r;
         p[4] = w->dims[0];
         p[17] = group;
+        p[21] = p[13] >= (p[7] - 1) * p[11] + 1 || p[15] >= (p[7] - 1) * p[11] + 1 ||
+                p[14] >= (p[8] - 1) * p[12] + 1 || p[16] >= (p[8] - 1) * p[12] + 1;
         s->macs = p[0] * p[4] * p[5] * p[6] * w->dims[1] * p[7] * p[8];
         dims[0] = p[0]; dims[1] = p[4]; dims[2] = p[5]; dims[3] = p[6];
         return cam__set_out(net, s, 0, CAM_FLOAT32, 4, dims);
@@ -2062,6 +2066,10 @@ static cam_result cam__infer(cam_net *net, cam__step *s)
             return r;
         p[4] = p[1];
         p[18] = cam__attr_i(n, "count_include_pad", 0);
+        /* windows lying wholly in the padding: the engine's scalar path (the
+           SIMD kernels assume pads smaller than the kernel, as exporters emit) */
+        p[21] = p[13] >= (p[7] - 1) * p[11] + 1 || p[15] >= (p[7] - 1) * p[11] + 1 ||
+                p[14] >= (p[8] - 1) * p[12] + 1 || p[16] >= (p[8] - 1) * p[12] + 1;
         dims[0] = p[0]; dims[1] = p[1]; dims[2] = x->ndim == 4 ? p[5] : p[6]; dims[3] = p[6];
         return cam__set_out(net, s, 0, CAM_FLOAT32, x->ndim, dims);
     }
@@ -2653,7 +2661,7 @@ static void cam__pad_task_fn(void *ctx, int task, int thread)
 
 typedef struct cam__dw_task {
     cam__dwconv_params dp;
-    int per;
+    int per, scalar;
 } cam__dw_task;
 
 static void cam__dw_task_fn(void *ctx, int task, int thread)
@@ -2661,13 +2669,15 @@ static void cam__dw_task_fn(void *ctx, int task, int thread)
     cam__dw_task *t = (cam__dw_task *)ctx;
     int c0 = task * t->per, c1 = c0 + t->per > t->dp.c ? t->dp.c : c0 + t->per;
     (void)thread;
-    if (c0 < c1)
+    if (c0 < c1 && t->scalar)
+        cam__eng_dwconv(&t->dp, c0, c1);
+    else if (c0 < c1)
         cam__k_dwconv(&t->dp, c0, c1);
 }
 
 typedef struct cam__pool_task {
     cam__pool_params pp;
-    int per;
+    int per, scalar;
 } cam__pool_task;
 
 static void cam__pool_task_fn(void *ctx, int task, int thread)
@@ -2675,7 +2685,9 @@ static void cam__pool_task_fn(void *ctx, int task, int thread)
     cam__pool_task *t = (cam__pool_task *)ctx;
     int c0 = task * t->per, c1 = c0 + t->per > t->pp.c ? t->pp.c : c0 + t->per;
     (void)thread;
-    if (c0 < c1)
+    if (c0 < c1 && t->scalar)
+        cam__eng_pool2d(&t->pp, c0, c1);
+    else if (c0 < c1)
         cam__k_pool2d(&t->pp, c0, c1);
 }
 
@@ -2826,6 +2838,7 @@ static void cam__exec_conv_dw(cam_net *net, cam__step *s)
     t.dp.w = s->w;
     t.dp.bias = s->bias;
     t.dp.act = s->act;
+    t.scalar = (int)p[21];
     t.per = (int)((C + nt - 1) / nt);
     for (n = 0; n < p[0]; n++) {
         t.dp.in = (const float *)x->data + (size_t)n * C * p[2] * p[3];
@@ -2899,6 +2912,7 @@ static void cam__exec_pool(cam_net *net, cam__step *s)
     t.pp.in = (const float *)CAM__VT(s->in[0])->data;
     t.pp.out = (float *)CAM__VT(s->out[0])->data;
     nt = cam__ntasks(net, t.pp.c, 4);
+    t.scalar = (int)p[21];
     t.per = (t.pp.c + nt - 1) / nt;
     cam__par(net, cam__pool_task_fn, &t, (t.pp.c + t.per - 1) / t.per);
 }

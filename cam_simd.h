@@ -42,8 +42,9 @@
    - cam__conv: tiles of 6 (CAM__CONV_PX_TILE) or 5 pixels x 16 channels;
      a pixel range of L >= 20 pixels is cut into 6- and 5-pixel tiles with no
      partial tile (7x7 maps: 4*6 + 5*5). 1x1 stride-1 convs on unpadded input
-     with < 256 input channels (or oc not a multiple of 16) use 4-channel x
-     24-pixel tiles (AVX2). For work splits, give each task whole channel
+     with < 256 input channels (or oc not a multiple of 16), and convs with
+     ic*kh*kw <= 64 and stride 1 or 2 along x, use 4-channel x 24-pixel tiles
+     (AVX2; the latter within output rows). For work splits, give each task whole channel
      blocks and/or pixel ranges; any split gives bit-identical outputs.
      Ranges shorter than 20 pixels end in a partial tile (wasted lanes), so
      on small maps split by channel blocks. Each task should cover >= ~100

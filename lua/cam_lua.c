@@ -3139,13 +3139,13 @@ static void cam_lua__read_box_desc(lua_State *L, int t, cam_box_desc *d, int *ma
     if (lua_isnoneornil(L, t))
         return;
     if (lua_isnumber(L, t)) {
-        d->threshold = (float)lua_tonumber(L, t);
+        d->threshold = lua_tonumber(L, t);
         if (!(d->threshold >= 0 && d->threshold <= 1))
             luaL_argerror(L, t, "threshold outside 0..1");
         return;
     }
     luaL_checktype(L, t, LUA_TTABLE);
-    d->threshold = (float)cam_lua__opt_num(L, t, "threshold", 0.2);
+    d->threshold = cam_lua__opt_num(L, t, "threshold", 0.2);
     if (!(d->threshold >= 0 && d->threshold <= 1))
         luaL_argerror(L, t, "threshold outside 0..1");
     if (d->threshold == 0)

@@ -180,10 +180,10 @@ fuzz: fuzz-build
 	        $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	        -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/ \
 	        $(FUZZ_DIR)/corpus_$$t $(FUZZ_DIR)/seeds_$$t tests/fuzz/regress >$$log 2>&1; then \
-	        grep -E '^(INFO: seed corpus|#[0-9]+ *DONE|stat::number_of_executed_units)' $$log; \
+	        grep -a -E '^(INFO: seed corpus|stat::number_of_executed_units|stat::new_units_added)' $$log; \
 	    else \
-	        grep -A 14 -E '^==[0-9]+==ERROR|runtime error|^==[0-9]+== ERROR' $$log | head -n 40; \
-	        grep -E '^(artifact_prefix|Test unit written)' $$log; \
+	        grep -a -A 14 -E '^==[0-9]+==ERROR|runtime error|^==[0-9]+== ERROR' $$log | head -n 40; \
+	        grep -a -E '^(artifact_prefix|Test unit written)' $$log; \
 	        echo "fuzz_$$t FAILED (log: $$log)"; failed="$$failed $$t"; \
 	    fi; \
 	done; test -z "$$failed"

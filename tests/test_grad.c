@@ -141,6 +141,19 @@ static void test_tiny(test_ctx *T, const char *dir)
     }
     test_report(T, ok, "grad_tiny_saliency_is_max_abs", "%s", r == CAM_OK ? "mismatch" : cam_net_last_error(net));
     {
+        /* several classes from one forward = one call per class */
+        int cl[3] = {4, -1, 0}, used[3] = {0, 0, 0};
+        int64_t hw = x.dims[2] * x.dims[3];
+        float *ms = (float *)calloc((size_t)(3 * hw), sizeof(float)), *one = (float *)calloc((size_t)hw, sizeof(float));
+        r = cam_net_saliency_maps(net, &x, 1, cl, 3, ms, used);
+        ok = r == CAM_OK && used[0] == 4 && used[1] == top && used[2] == 0;
+        for (k = 0; ok && k < 3; k++)
+            ok = cam_net_saliency(net, &x, 1, used[k], one, NULL) == CAM_OK && !memcmp(one, ms + k * hw, (size_t)hw * sizeof(float));
+        test_report(T, ok, "grad_tiny_saliency_maps", "%s", r == CAM_OK ? "differs from one call per class" : cam_net_last_error(net));
+        free(ms);
+        free(one);
+    }
+    {
         cam_box box;
         int nb = cam_map_boxes(sal, (int)x.dims[3], (int)x.dims[2], NULL, &box, 1, NULL);
         test_report(T, nb == 1 && box.x0 >= 0 && box.x1 < x.dims[3] && box.y0 >= 0 && box.y1 < x.dims[2], "grad_tiny_box",
