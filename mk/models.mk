@@ -29,8 +29,8 @@ models-samples:
 
 models-train:
 	$(MODELS_NICE) $(PYTHON) models/train.py --pool gap --out models/fmnist-gap.onnx
-	$(MODELS_NICE) $(PYTHON) models/train.py --pool gmp --out models/fmnist-gmp.onnx
-	$(MODELS_NICE) $(PYTHON) models/train.py --pool gap --classes 0,1,2,3,4 --epochs 6 --train-count 20000 --out models/fmnist-gap-05.onnx
+	$(MODELS_NICE) $(PYTHON) models/train.py --pool gmp --threads 1 --out models/fmnist-gmp.onnx
+	$(MODELS_NICE) $(PYTHON) models/train.py --pool gap --classes 0,1,2,3,4 --epochs 6 --train-count 20000 --threads 1 --out models/fmnist-gap-05.onnx
 	$(PYTHON) models/make_samples.py
 
 models-check:

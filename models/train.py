@@ -15,8 +15,8 @@ make_dataset's train stream), so training uses epochs*N distinct generated image
 
 Usage:
     nice -n 5 /usr/bin/python3 models/train.py --pool gap --out models/fmnist-gap.onnx
-    nice -n 5 /usr/bin/python3 models/train.py --pool gmp --out models/fmnist-gmp.onnx
-    nice -n 5 /usr/bin/python3 models/train.py --pool gap --classes 0,1,2,3,4 --epochs 6 --train-count 20000 --out models/fmnist-gap-05.onnx
+    nice -n 5 /usr/bin/python3 models/train.py --pool gmp --threads 1 --out models/fmnist-gmp.onnx
+    nice -n 5 /usr/bin/python3 models/train.py --pool gap --classes 0,1,2,3,4 --epochs 6 --train-count 20000 --threads 1 --out models/fmnist-gap-05.onnx
 """
 import argparse
 import json
@@ -41,6 +41,7 @@ MEAN = 0.117
 STD = 0.241
 FEATURES_NAME = 'features'   # the last conv block's output (the CAM feature maps)
 POOLED_NAME = 'pooled'       # the global pooling output
+FEATURE_SIZE = md.CANVAS // 4  # side of the feature maps (two 2x2 max pools)
 
 
 def block(cin, cout):
@@ -109,6 +110,14 @@ def export(model, path, pool, classes, meta):
     os.remove(tmp)
     g = m.graph
     pool_op = 'GlobalAveragePool' if pool == 'gap' else 'GlobalMaxPool'
+    # torch 1.13 exports AdaptiveMaxPool2d(1) as a MaxPool whose kernel is the whole map;
+    # CAM head detection looks for GlobalMaxPool, which computes the same thing.
+    for k, n in enumerate(g.node[:-1]):
+        if n.op_type == 'MaxPool' and g.node[k + 1].op_type == 'Flatten':
+            a = {x.name: onnx.helper.get_attribute_value(x) for x in n.attribute}
+            assert list(a['kernel_shape']) == [FEATURE_SIZE, FEATURE_SIZE] and not any(a.get('pads', [])), a
+            n.op_type = 'GlobalMaxPool'
+            del n.attribute[:]
     pools = [n for n in g.node if n.op_type == pool_op]
     assert len(pools) == 1, [n.op_type for n in g.node]
     # Stable names for the tensors CAM users look for.
@@ -149,6 +158,8 @@ def main(argv):
     ap.add_argument('--data-seed', type=int, default=0, help='make_dataset seed')
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--out', required=True)
+    ap.add_argument('--from-checkpoint', action='store_true',
+                    help='skip training: export models/cache/OUT.pt saved by an earlier run')
     a = ap.parse_args(argv)
 
     torch.set_num_threads(a.threads)
@@ -172,7 +183,13 @@ def main(argv):
                                                 pct_start=0.2)
     t0 = time.time()
     gen_time = 0.0
-    for epoch in range(a.epochs):
+    ckpt = os.path.join(HERE, 'cache', os.path.basename(a.out) + '.pt')
+    if a.from_checkpoint:
+        saved = torch.load(ckpt)
+        model.load_state_dict(saved['state'])
+        print('loaded %s' % ckpt, flush=True)
+    train_argv = saved['argv'] if a.from_checkpoint else argv
+    for epoch in range(0 if a.from_checkpoint else a.epochs):
         tg = time.time()
         xs, ys, _ = md.generate('train', a.train_count, a.data_seed, subset, start=epoch * a.train_count)
         ts = torch.from_numpy(np.array([to_index[c] for c in ys]))
@@ -193,6 +210,12 @@ def main(argv):
         acc = evaluate(model, test_x, test_t)
         print('epoch %d loss %.4f test acc %.4f (%.0fs)' % (epoch + 1, tot / n, acc, time.time() - t0), flush=True)
     train_s = time.time() - t0
+    if a.from_checkpoint:
+        train_s, gen_time = saved['train_s'], saved['gen_s']
+    else:
+        # Kept (ignored by git) so an export problem does not cost a retraining.
+        os.makedirs(os.path.dirname(ckpt), exist_ok=True)
+        torch.save({'state': model.state_dict(), 'train_s': train_s, 'gen_s': gen_time, 'argv': argv}, ckpt)
 
     acc = evaluate(model, test_x, test_t)
     acc500 = evaluate(model, test_x[:500], test_t[:500])
@@ -208,7 +231,7 @@ def main(argv):
         'cam.test_set': 'make_dataset.py --split test --count %d --seed %d%s' % (
             a.test_count, a.data_seed, (' --classes ' + a.classes) if subset else ''),
         'cam.train': 'train.py %s (%d epochs x %d fresh items, %.0f s on 2 shared CPU cores)' % (
-            ' '.join(argv), a.epochs, a.train_count, train_s),
+            ' '.join(train_argv), a.epochs, a.train_count, train_s),
     }
     m = export(model, a.out, a.pool, classes, meta)
 

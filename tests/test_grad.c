@@ -50,6 +50,48 @@ static double score(cam_net *net, const cam_tensor *x, int b, int c)
     return ((const float *)t.data)[b * (cam_tensor_count(&t) / t.dims[0]) + c];
 }
 
+/* Central differences (h = 1e-2) of S_cls for every element of image 1 of x
+   against cam_net_gradient, relative to the largest |gradient|. */
+static void fd_check(test_ctx *T, const char *dir, const char *name, cam_tensor *x, int cls)
+{
+    char path[1024], tname[128];
+    cam_net_desc d;
+    cam_net *net = NULL;
+    cam_error err;
+    const char *keep[] = {"logits"};
+    int64_t n = cam_tensor_count(x), per = n / x->dims[0], i;
+    float *g = (float *)calloc((size_t)n, sizeof(float));
+    double worst = 0, gmax;
+    snprintf(path, sizeof path, "%s/%s.onnx", dir, name);
+    snprintf(tname, sizeof tname, "grad_%s_finite_differences", name);
+    memset(&d, 0, sizeof d);
+    d.keep = keep;
+    d.n_keep = 1;
+    if (cam_net_load(path, &d, &net, &err) != CAM_OK || cam_net_gradient(net, x, 1, cls, g, NULL) != CAM_OK) {
+        test_report(T, 0, tname, "%s: %s", path, net ? cam_net_last_error(net) : err.message);
+        cam_net_free(net);
+        free(g);
+        return;
+    }
+    gmax = max_abs(g + per, per);
+    for (i = 0; i < per; i++) {
+        float *xv = (float *)x->data + per + i, keepv = *xv, h = 1e-2f;
+        double sp, sm, fd;
+        *xv = keepv + h;
+        sp = score(net, x, 1, cls);
+        *xv = keepv - h;
+        sm = score(net, x, 1, cls);
+        *xv = keepv;
+        fd = (sp - sm) / (2.0 * h);
+        if (!(fabs(fd - g[per + i]) / gmax <= worst))
+            worst = fabs(fd - g[per + i]) / gmax;
+    }
+    test_report(T, gmax > 0 && worst < 2e-3, tname, "max |fd - g| / max |g| = %g (max |g| %g)", worst, gmax);
+    printf("# %s: finite differences agree to %.2e of max |g| = %.3g\n", name, worst, gmax);
+    cam_net_free(net);
+    free(g);
+}
+
 static void test_tiny(test_ctx *T, const char *dir)
 {
     char path[1024], in_path[1024];
@@ -61,7 +103,6 @@ static void test_tiny(test_ctx *T, const char *dir)
     float *g = NULL, *g1 = NULL, *sal = NULL, *ref_out = NULL;
     int64_t n, per, i;
     int cls = -1, ok, top, k;
-    double worst = 0, gmax;
     cam_result r;
 
     snprintf(path, sizeof path, "%s/tiny.onnx", dir);
@@ -104,31 +145,9 @@ static void test_tiny(test_ctx *T, const char *dir)
 
     /* central differences for every element of image 1, on the smooth twin
        (kinks of Relu, Clip and max pools make differences meaningless there;
-       the tiny graph itself is compared with PyTorch) */
-    snprintf(path, sizeof path, "%s/smooth.onnx", dir);
-    net1 = NULL;
-    if (cam_net_load(path, &d, &net1, &err) != CAM_OK || cam_net_gradient(net1, &x, 1, 3, g1, NULL) != CAM_OK) {
-        test_report(T, 0, "grad_tiny_finite_differences", "smooth.onnx: %s", net1 ? cam_net_last_error(net1) : err.message);
-        goto done;
-    }
-    gmax = max_abs(g1 + per, per);
-    ok = gmax > 0;
-    for (i = 0; i < per; i++) {
-        float *xv = (float *)x.data + per + i, keepv = *xv, h = 1e-2f;
-        double sp, sm, fd;
-        *xv = keepv + h;
-        sp = score(net1, &x, 1, 3);
-        *xv = keepv - h;
-        sm = score(net1, &x, 1, 3);
-        *xv = keepv;
-        fd = (sp - sm) / (2.0 * h);
-        if (!(fabs(fd - g1[per + i]) / gmax <= worst))
-            worst = fabs(fd - g1[per + i]) / gmax;
-    }
-    cam_net_free(net1);
-    net1 = NULL;
-    test_report(T, ok && worst < 2e-3, "grad_tiny_finite_differences", "max |fd - g| / max |g| = %g (max |g| %g)", worst, gmax);
-    printf("# smooth: finite differences agree to %.2e of max |g| = %.3g\n", worst, gmax);
+       the tiny graph itself is compared with PyTorch) and on misc.onnx */
+    fd_check(T, dir, "smooth", &x, 3);
+    fd_check(T, dir, "misc", &x, 1);
 
     /* saliency = max over channels of |g| */
     r = cam_net_saliency(net, &x, 1, cls, sal, NULL);
@@ -154,6 +173,37 @@ static void test_tiny(test_ctx *T, const char *dir)
         free(one);
     }
     {
+        /* the cam_net_maps()-like wrapper: top classes by score, maps at the
+           input and on a 2x image */
+        cam_maps bm, bi;
+        cam_map_desc md;
+        cam_transform tf;
+        int64_t hw = x.dims[2] * x.dims[3];
+        float *ms = (float *)calloc((size_t)(2 * hw), sizeof(float)), *big = (float *)calloc((size_t)(4 * hw), sizeof(float));
+        memset(&bm, 0, sizeof bm);
+        memset(&bi, 0, sizeof bi);
+        r = cam_net_backprop_maps(net, &x, 1, NULL, 2, NULL, &bm);
+        ok = r == CAM_OK && bm.n == 2 && bm.classes[0] == top && bm.width == x.dims[3] && bm.height == x.dims[2] &&
+             cam_net_saliency_maps(net, &x, 1, bm.classes, 2, ms, NULL) == CAM_OK &&
+             !memcmp(ms, bm.data, (size_t)(2 * hw) * sizeof(float));
+        test_report(T, ok, "grad_backprop_maps_input", "%s", r == CAM_OK ? "differs from cam_net_saliency_maps" : cam_net_last_error(net));
+        memset(&md, 0, sizeof md);
+        cam_transform_identity(&tf, (int)x.dims[3], (int)x.dims[2]);
+        tf.image_width = 2 * (int)x.dims[3];
+        tf.image_height = 2 * (int)x.dims[2];
+        tf.scale_x = tf.scale_y = 2.0;
+        md.transform = &tf;
+        r = cam_net_backprop_maps(net, &x, 1, bm.classes, 2, &md, &bi);
+        ok = r == CAM_OK && bi.width == tf.image_width && bi.height == tf.image_height &&
+             cam_map_resize_to_image(ms + hw, (int)x.dims[3], (int)x.dims[2], &tf, big, CAM_INTERP_BILINEAR) == CAM_OK &&
+             !memcmp(big, bi.data + 4 * hw, (size_t)(4 * hw) * sizeof(float));
+        test_report(T, ok, "grad_backprop_maps_image", "%s", r == CAM_OK ? "differs from a resized saliency map" : cam_net_last_error(net));
+        cam_maps_free(&bm);
+        cam_maps_free(&bi);
+        free(ms);
+        free(big);
+    }
+    {
         cam_box box;
         int nb = cam_map_boxes(sal, (int)x.dims[3], (int)x.dims[2], NULL, &box, 1, NULL);
         test_report(T, nb == 1 && box.x0 >= 0 && box.x1 < x.dims[3] && box.y0 >= 0 && box.y1 < x.dims[2], "grad_tiny_box",
@@ -166,6 +216,21 @@ static void test_tiny(test_ctx *T, const char *dir)
     r = net1 ? cam_net_gradient(net1, &x, 1, cls, g1, NULL) : CAM_ERR_IO;
     test_report(T, r == CAM_OK && !memcmp(g, g1, (size_t)n * sizeof(float)), "grad_tiny_threads_invariant", "%s",
                 r == CAM_OK ? "1 and 2 threads differ" : cam_result_str(r));
+
+    /* unfused steps (standalone BatchNormalization, activations, Add) agree
+       with the fused ones up to rounding */
+    {
+        cam_net_desc du;
+        cam_net *nu = NULL;
+        double e = 0, m = max_abs(g, n);
+        memset(&du, 0, sizeof du);
+        du.no_fuse = 1;
+        r = cam_net_load(path, &du, &nu, &err) == CAM_OK ? cam_net_gradient(nu, &x, 1, cls, g1, NULL) : CAM_ERR_IO;
+        for (i = 0; r == CAM_OK && i < n; i++)
+            e = fabs((double)g[i] - g1[i]) > e ? fabs((double)g[i] - g1[i]) : e;
+        test_report(T, r == CAM_OK && e <= 1e-5 * m, "grad_tiny_unfused", "%s, max diff %g of %g", cam_result_str(r), e, m);
+        cam_net_free(nu);
+    }
 
     /* errors */
     r = cam_net_gradient(net, &x, 2, 0, g, NULL);

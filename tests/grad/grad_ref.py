@@ -12,8 +12,10 @@ usage: grad_ref.py grad MODEL INPUT.npy IMAGE CLASS OUT.npy
            the input names of the model's Relu and MaxPool nodes, one a line
        grad_ref.py tiny OUTDIR
            writes tiny.onnx (conv variants, BN, LRN, pools, concat, Softmax
-           head), tiny_in.npy (seeded, batch 2) and unsupported.onnx (an
-           elementwise Max on the path to the score)
+           head), smooth.onnx (its twin without kinks, for finite
+           differences), misc.onnx (Pad, Transpose, Slice, Div, Mul, Exp, an
+           inner Softmax, ReduceMean, MatMul, Sub), tiny_in.npy (seeded, batch
+           2) and unsupported.onnx (an elementwise Max on the path)
 """
 import sys
 
@@ -147,6 +149,28 @@ def run(model, x, relu_pre=None, masks=None, bounds=None):
             y = torch.maximum(ins[0], ins[1])
         elif op == "Concat":
             y = torch.cat(ins, dim=a.get("axis", 1))
+        elif op == "Pad":
+            pads = [int(v) for v in ins[1]]
+            nd = len(pads) // 2
+            fp = []
+            for i in reversed(range(nd)):
+                fp += [pads[i], pads[i + nd]]
+            val = float(ins[2]) if len(ins) > 2 and ins[2] is not None else 0.0
+            y = F.pad(ins[0], fp, value=val)
+        elif op == "Transpose":
+            y = ins[0].permute(*a["perm"])
+        elif op == "Slice":
+            st, en = [int(v) for v in ins[1]], [int(v) for v in ins[2]]
+            axes = [int(v) for v in ins[3]] if len(ins) > 3 else list(range(len(st)))
+            steps = [int(v) for v in ins[4]] if len(ins) > 4 else [1] * len(st)
+            idx = [slice(None)] * ins[0].dim()
+            for b0, e0, ax, sp in zip(st, en, axes, steps):
+                idx[ax] = slice(b0, e0, sp)
+            y = ins[0][tuple(idx)]
+        elif op == "ReduceMean":
+            y = ins[0].mean(dim=tuple(a["axes"]), keepdim=bool(a.get("keepdims", 1)))
+        elif op == "Exp":
+            y = torch.exp(ins[0])
         elif op in ("Identity", "Dropout"):
             y = ins[0]
         elif op == "Constant":
@@ -309,6 +333,34 @@ def tiny(outdir):
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
     onnx.checker.check_model(m)
     onnx.save(m, outdir + "/smooth.onnx")
+
+    # transposes, slices, pads, reductions, products, an inner Softmax, MatMul
+    i64 = lambda name, v: numpy_helper.from_array(np.array(v, np.int64), name)
+    inits = [
+        init("w5", 6, 3, 3, 3), init("w6", 6, 5, scale=1.0), init("b6", 5),
+        numpy_helper.from_array((1 + rng.rand(1, 6, 1, 1)).astype(np.float32), "den"),
+        i64("pads", [0, 0, 1, 2, 0, 0, 2, 1]), numpy_helper.from_array(np.array(0.5, np.float32), "padv"),
+        i64("st", [1, 0]), i64("en", [6, 5]), i64("ax", [2, 3]), i64("sp", [2, 1]),
+    ]
+    nodes = [
+        N("Pad", ["x", "pads", "padv"], ["p"]),
+        N("Conv", ["p", "w5"], ["c"], strides=[2, 2]),
+        N("Sigmoid", ["c"], ["s"]),
+        N("Transpose", ["s"], ["t"], perm=[0, 1, 3, 2]),
+        N("Slice", ["t", "st", "en", "ax", "sp"], ["sl"]),
+        N("Div", ["sl", "den"], ["d"]),
+        N("Mul", ["d", "sl"], ["m"]),
+        N("Exp", ["m"], ["e"]),
+        N("Softmax", ["e"], ["sm"], axis=1),
+        N("ReduceMean", ["sm"], ["rm"], axes=[2, 3], keepdims=0),
+        N("MatMul", ["rm", "w6"], ["mm"]),
+        N("Sub", ["mm", "b6"], ["logits"]),
+    ]
+    g = helper.make_graph(nodes, "misc", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, 10, 10])],
+                          [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", 5])], inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(m)
+    onnx.save(m, outdir + "/misc.onnx")
 
     inits = [init("wu", 2, 3 * 4 * 4)]
     nodes = [N("Relu", ["x"], ["r"]), N("Neg", ["x"], ["nx"]), N("Max", ["r", "nx"], ["m"]),

@@ -56,6 +56,7 @@ def main():
     cases = [
         ("tiny", os.path.join(TMP, "tiny.onnx"), os.path.join(TMP, "tiny_in.npy"), 1, 2),
         ("smooth", os.path.join(TMP, "smooth.onnx"), os.path.join(TMP, "tiny_in.npy"), 0, 4),
+        ("misc", os.path.join(TMP, "misc.onnx"), os.path.join(TMP, "tiny_in.npy"), 1, 1),
         ("fmnist_gap", "models/fmnist-gap.onnx", fm_in, 1, 3),
         ("fmnist_gmp", "models/fmnist-gmp.onnx", fm_in, 0, 8),
         ("resnet18", "build/tv/resnet18.onnx", "build/tv/input_b1.npy", 0, 7),
