@@ -378,10 +378,13 @@ static const char *bench_usage =
     "  Times forward passes (the anchors MINE_CMD contract): reads the input from\n"
     "  FILE.f32 or $ANCHORS_CACHE/input_1x3x224x224.f32 (raw little-endian float32),\n"
     "  prints one engine=cam line; maxdiff against MODEL.ref.f32 when it exists.\n"
-    "  --profile prints per-step times of the last run to stderr.\n";
+    "  --profile then prints each compiled step (op, output, shape, MACs, ms, GFLOP/s;\n"
+    "  the minimum over up to 10 more runs) to stderr.\n";
 
+/* Per-step profile: the minimum over several forwards, which filters out the
+   preemptions a shared machine adds to single runs. */
 typedef struct bench_prof {
-    double *t;
+    double *t, *cur;
     double last;
     int n;
 } bench_prof;
@@ -391,7 +394,7 @@ static void bench_cb(void *user, int step)
     bench_prof *p = (bench_prof *)user;
     double now = cli_now_ms();
     if (step >= 0 && step < p->n)
-        p->t[step] += now - p->last;
+        p->cur[step] = now - p->last;
     p->last = now;
 }
 
@@ -572,27 +575,38 @@ int cam_cmd_bench(int argc, char **argv)
         fflush(stdout);
     }
     if (profile) {
-        int ns = cam_net_step_count(net), reps = runs < 5 ? runs : 5;
+        int ns = cam_net_step_count(net), reps = runs < 10 ? runs : 10, k;
+        double total = 0;
         prof.n = ns;
         prof.t = (double *)calloc((size_t)ns + 1, sizeof(double));
+        prof.cur = (double *)calloc((size_t)ns + 1, sizeof(double));
+        for (k = 0; k < ns; k++)
+            prof.t[k] = 1e30;
         cam_net_set_step_callback(net, bench_cb, &prof);
-        for (i = 0; i < reps; i++)
+        for (i = 0; i < reps; i++) {
             cam_net_forward(net, &in, 1);
+            for (k = 0; k < ns; k++)
+                if (prof.cur[k] < prof.t[k])
+                    prof.t[k] = prof.cur[k];
+        }
         cam_net_set_step_callback(net, NULL, NULL);
         fprintf(stderr, "%-4s %-22s %-28s %-16s %12s %9s %8s\n", "step", "op", "output", "shape", "MACs", "ms", "GFLOP/s");
         for (i = 0; i < ns; i++) {
             cam_step_info si;
             char shp[64];
             int k, o = 0;
-            double ms = prof.t[i] / reps;
+            double ms = prof.t[i];
             cam_net_step(net, i, &si);
             shp[0] = 0;
             for (k = 0; k < si.ndim && o < (int)sizeof shp - 12; k++)
                 o += snprintf(shp + o, sizeof shp - (size_t)o, "%s%lld", k ? "x" : "", (long long)si.dims[k]);
             fprintf(stderr, "%-4d %-22s %-28.28s %-16s %12lld %9.3f %8.1f\n", i, si.op, si.output, shp, (long long)si.macs, ms,
                     ms > 0 ? 2.0 * si.macs / (ms * 1e6) : 0.0);
+            total += ms;
         }
+        fprintf(stderr, "sum of per-step minima over %d runs: %.3f ms\n", reps, total);
         free(prof.t);
+        free(prof.cur);
     }
     free(times);
     free(x);

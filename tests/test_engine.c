@@ -953,6 +953,71 @@ static void test_cli(test_ctx *t, const char *dir, const char *run)
     free(x);
 }
 
+/* Inputs the fuzzer (make fuzz) once broke the library with; each must now
+   load or fail cleanly, and run when it loads. */
+static const char *const fuzz_regress[] = {
+    /* Dropout whose output aliases a graph input (null + 0 at plan time) */
+    "CAYSDGJhY2tlbmQtdGVzdDpNCg8KAXgSAXkiB0Ryb3BvdXQSGHRlc3RfZHJvcG91dF9kZWZhdWx0X29sZFoPCgF4EgoKCAgBEgQKAggDYg8KAXkSCgoICAESBAoCCANCBAoAEAs=",
+    /* AveragePool over an empty batch (work split by zero) */
+    "CAYSDGJhY2tlbmQtdGVzdDqhAQo8CgF4EgF5IgtBdmVyYWdlUG9vbCoVCgxrZXJuZWxfc2hhcGVAAkACoAEHKhAKB3N0cmlkZXNAAkACoAEHEid0ZXN0X2F2ZXJhZ2Vwb29sXzJkX3ByZWNvbXB1dGVfc2R0cmlkZXNaGwoBeBIWChQIARIQCgIIAAoCCAEKAggFCgIIBWIbCgF5EhYKFAgBEhAKAggBCgIIAQoCCAIKAggCQgQKABAL",
+    /* empty packed floats attribute */
+    "CAYSDGJhY2tlbmQtdGVzdDrHAQpLCgF4CgFXEgGH3fu+b252KhUKDGtlcm5lbF9zaGFwZUADQAOgAQcqEQoEcGFkczoAQABAAEAAoAEHKhAKB3N0cmlkZXNAAkACoAEHEiF0ZXN0X2NvbnZfd2l0aF9zdHJpZGVzX25vX3BhZGRpbmdaGwoBeBIWChQIARIQCgIIAQoCCAEKAggHCgIIBVobCgFXEhYKFAgBEhAKAggBCgIIAQoCCAMKAggDYhsKAXkSFmVuZGBgYGBgYGBgYGBgYGAIAwoCCAJCBAoAEAs=",
+    /* AveragePool with pads far larger than the kernel */
+    "LXRlc3Q6vwEKVwoBeBIBeSILQXZlcmFnZVBvb2wqGAoRY28CAAAAaW5jbHVkZV9wYWQYAaABAioVCgxrZXJuZWxfc2hhcGVAA0ADoAEHKhEKBHBhZHNAbkBqQAJAAqABBxIqdGVzdF9hdmVyYWdlcG9vbF8yZF9wYWRzX2NvdW50X2luY2x1ZGVfcGFkWhsKAXgSFgoUCAESEAoCCAEKAggDCgIIHAoCCBxiGwoBeRIWChQIARIQCgIIAQoCCAMKAggeCgIIHkIECgAQCw==",
+};
+
+static size_t b64_decode(const char *in, unsigned char *out)
+{
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t n = 0;
+    unsigned v = 0;
+    int bits = 0;
+    for (; *in && *in != '='; in++) {
+        const char *p = strchr(tab, *in);
+        if (!p)
+            continue;
+        v = v << 6 | (unsigned)(p - tab);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[n++] = (unsigned char)(v >> bits);
+        }
+    }
+    return n;
+}
+
+static void test_fuzz_regress(test_ctx *t)
+{
+    size_t i;
+    int bad = 0;
+    for (i = 0; i < sizeof fuzz_regress / sizeof fuzz_regress[0]; i++) {
+        unsigned char buf[1024];
+        size_t n = b64_decode(fuzz_regress[i], buf);
+        cam_net *net = NULL;
+        cam_error err;
+        cam_result r = cam_net_load_memory(buf, n, NULL, &net, &err);
+        if (r == CAM_OK) {
+            cam_tensor in[4];
+            float zeros[4096];
+            int k, ni = cam_net_input_count(net);
+            memset(zeros, 0, sizeof zeros);
+            for (k = 0; k < ni && k < 4; k++) {
+                cam_tensor_info info;
+                cam_net_input_info(net, k, &info);
+                in[k].dtype = info.dtype;
+                in[k].ndim = info.ndim;
+                memcpy(in[k].dims, info.dims, sizeof in[k].dims);
+                in[k].data = zeros;
+            }
+            cam_net_forward(net, in, ni);
+            cam_net_free(net);
+        } else if (!err.message[0]) {
+            bad++;
+        }
+    }
+    test_report(t, bad == 0, "fuzz_regressions", "%d failed without a message", bad);
+}
+
 int main(int argc, char **argv)
 {
     test_ctx t = {0, 0};
@@ -971,6 +1036,7 @@ int main(int argc, char **argv)
     test_concat_inplace(&t);
     test_set_input_shape(&t, &cnn);
     test_cli(&t, dir, argc > 2 ? argv[2] : "");
+    test_fuzz_regress(&t);
     test_real_model(&t);
     free(cnn.b);
     return test_done(&t);
