@@ -1,4 +1,4 @@
-# cam - GNU make. Overridable: CC, CXX, CFLAGS, PREFIX, SIMD (avx2|native|none|neon), BUILD.
+# cam - GNU make. Overridable: CC, CXX, CFLAGS, PREFIX, SIMD (avx2|avx512|native|none|neon), BUILD.
 # Each component keeps its rules in mk/*.mk; this file holds what they share.
 
 CC      ?= cc
@@ -13,6 +13,8 @@ LUA     ?= lua5.4
 
 ifeq ($(SIMD),avx2)
 SIMD_FLAGS = -mavx2 -mfma
+else ifeq ($(SIMD),avx512)
+SIMD_FLAGS = -mavx512f -mavx512vl -mavx512bw -mavx512dq -mavx2 -mfma
 else ifeq ($(SIMD),native)
 SIMD_FLAGS = -march=native
 else ifeq ($(SIMD),none)
@@ -20,7 +22,7 @@ SIMD_FLAGS = -DCAM_NO_SIMD
 else ifeq ($(SIMD),neon)
 SIMD_FLAGS =
 else
-$(error SIMD must be avx2, native, none or neon)
+$(error SIMD must be avx2, avx512, native, none or neon)
 endif
 
 WARN        = -Wall -Wextra -Werror

@@ -4615,13 +4615,8 @@ CAM_API const char *cam_net_head_error(const cam_net *net)
 
 CAM_API const char *cam_simd_name(void)
 {
-#if defined(CAM__CONV_OC_BLOCK) && !defined(CAM_NO_SIMD) && defined(__AVX2__) && defined(__FMA__)
-    return "avx2+fma";
-#elif defined(CAM__CONV_OC_BLOCK) && !defined(CAM_NO_SIMD) && (defined(__ARM_NEON) || defined(__ARM_NEON__))
-    return "neon";
-#else
-    return "scalar";
-#endif
+    /* cam_simd.h's ladder decides; asking it keeps the two from disagreeing. */
+    return cam__simd_name();
 }
 
 /* >>tensor-proto */

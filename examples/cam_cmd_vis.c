@@ -248,6 +248,23 @@ static int vis_forward(const char *cmd, cam_net *net, const float *x, int n, int
     return 0;
 }
 
+/* Maps of the chosen method for image 0 of the last forward: CAM (W . F) or
+   Backprop saliency (|dS_c/dx|, max over colour channels), which needs the
+   preprocessed input again because it runs its own forward and reverse sweep. */
+static cam_result vis_method_maps(cam_net *net, int backprop, const float *x, int c, int h, int w,
+                                  const int *classes, int n, const cam_map_desc *md, cam_maps *out)
+{
+    cam_tensor t;
+    if (!backprop)
+        return cam_net_maps(net, 0, classes, n, md, out);
+    memset(&t, 0, sizeof t);
+    t.dtype = CAM_FLOAT32;
+    t.ndim = 4;
+    t.dims[0] = 1, t.dims[1] = c, t.dims[2] = h, t.dims[3] = w;
+    t.data = (void *)x;
+    return cam_net_backprop_maps(net, &t, 0, classes, n, md, out);
+}
+
 /* ---- cam classify ----------------------------------------------------- */
 static const char classify_help[] =
     "usage: cam classify MODEL IMAGE... [--top K] [--json]\n"
@@ -377,6 +394,8 @@ static const char map_help[] =
     "the largest connected component above T * max of each map.\n"
     "  --top K            maps of the K best classes (default 1)\n"
     "  --class C          map of class C (repeatable; replaces --top)\n"
+    "  --method cam|backprop  class activation maps (default), or Backprop saliency\n"
+    "                     (Simonyan et al. 2014: |dS_c/dpixel|, max over colour channels)\n"
     "  --out DIR          write DIR/<image>_cam.png (first class: heat map, box, caption)\n"
     "                     and DIR/<image>_grid.png (all classes)\n"
     "  --save-maps F.npy  raw maps at feature resolution, classes x h x w (N x classes x h x w\n"
@@ -466,6 +485,7 @@ int cam_cmd_map(int argc, char **argv)
     static const char *const norm_names[] = {"none", "max", "minmax"};
     static const char *const interp_names[] = {"bilinear", "bicubic", "nearest"};
     static const char *const mode_names[] = {"max", "range"};
+    static const char *const method_names[] = {"cam", "backprop"};
     const char *cmd = "map", *model = NULL, *out_dir = NULL, *save = NULL;
     const char **images;
     vis_model_opts mo;
@@ -474,7 +494,7 @@ int cam_cmd_map(int argc, char **argv)
     cam_box_desc bd;
     cam_net *net;
     int classes[VIS_MAX_CLASSES], n_classes = 0, top = 1, json = 0, all_boxes = 0, ilsvrc = 0, rc = 0;
-    int i, n_images = 0, tty = isatty(2), v;
+    int i, n_images = 0, tty = isatty(2), v, backprop = 0;
     double alpha = 0.5, thr = 0.2;
     float *saved = NULL;
     int64_t save_dims[4] = {0, 0, 0, 0};
@@ -509,7 +529,10 @@ int cam_cmd_map(int argc, char **argv)
             bd.strict = 1;
         else if (!strcmp(a, "--normalize-first"))
             md.order = CAM_NORMALIZE_BEFORE_RESIZE;
-        else if (!strcmp(a, "--top")) {
+        else if (!strcmp(a, "--method")) {
+            MAP_NEED(i + 1 < argc && vis_pick(argv[i + 1], method_names, 2, &backprop), "cam or backprop")
+            i++;
+        } else if (!strcmp(a, "--top")) {
             MAP_NEED(i + 1 < argc && vis_parse_int(argv[i + 1], 1, VIS_MAX_CLASSES, &top), "an integer in 1..64")
             i++;
         } else if (!strcmp(a, "--class")) {
@@ -606,7 +629,8 @@ int cam_cmd_map(int argc, char **argv)
             rc = 1;
             break;
         }
-        if (cam_net_maps(net, 0, n_classes ? classes : NULL, n_classes ? n_classes : top, &md, &maps) != CAM_OK) {
+        if (vis_method_maps(net, backprop, in.x, in.c, in.h, in.w, n_classes ? classes : NULL,
+                            n_classes ? n_classes : top, &md, &maps) != CAM_OK) {
             cam_maps_free(&maps);
             vis_input_free(&in);
             rc = vis_fail(cmd, "%s: maps failed: %s", images[i], cam_net_last_error(net));
@@ -678,7 +702,7 @@ int cam_cmd_map(int argc, char **argv)
             cam_maps top3;
             cam_box ib[5];
             int rank[5], nb = -1;
-            if (cam_net_maps(net, 0, NULL, 3, &md, &top3) == CAM_OK) {
+            if (vis_method_maps(net, backprop, in.x, in.c, in.h, in.w, NULL, 3, &md, &top3) == CAM_OK) {
                 cam_ilsvrc_desc id;
                 memset(&id, 0, sizeof id);
                 id.box = bd;
@@ -732,7 +756,7 @@ int cam_cmd_map(int argc, char **argv)
             cam_maps fm;
             memset(&raw, 0, sizeof raw);
             raw.target = CAM_TARGET_FEATURE;
-            if (cam_net_maps(net, 0, maps.classes, maps.n, &raw, &fm) != CAM_OK) {
+            if (vis_method_maps(net, backprop, in.x, in.c, in.h, in.w, maps.classes, maps.n, &raw, &fm) != CAM_OK) {
                 rc = vis_fail(cmd, "%s: raw maps failed%s", images[i], NULL);
             } else {
                 size_t per = (size_t)fm.n * fm.width * fm.height;
