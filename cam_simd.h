@@ -148,7 +148,13 @@ typedef struct cam__pool_params {
 
 /* The ladder: one ISA per build, chosen at compile time. NEON needs AArch64
    (vfmaq_f32, vrndnq_f32, vaddvq_f32). */
-#if !defined(CAM_NO_SIMD) && defined(__AVX2__) && defined(__FMA__)
+#if !defined(CAM_NO_SIMD) && defined(__AVX512F__) && defined(__AVX2__) && defined(__FMA__)
+/* AVX-512 builds are AVX2 builds plus the zmm dense conv (cam__conv_avx512):
+   every other kernel, and the conv's 1x1 and row tiles, are the AVX2 ones. */
+#define CAM__SIMD_AVX512 1
+#define CAM__SIMD_AVX2 1
+#include <immintrin.h>
+#elif !defined(CAM_NO_SIMD) && defined(__AVX2__) && defined(__FMA__)
 #define CAM__SIMD_AVX2 1
 #include <immintrin.h>
 #elif !defined(CAM_NO_SIMD) && defined(__ARM_NEON) && defined(__aarch64__)
@@ -161,7 +167,9 @@ typedef struct cam__pool_params {
 
 CAM__KFN const char *cam__simd_name(void)
 {
-#if defined(CAM__SIMD_AVX2)
+#if defined(CAM__SIMD_AVX512)
+    return "avx512";
+#elif defined(CAM__SIMD_AVX2)
     return "avx2+fma";
 #elif defined(CAM__SIMD_NEON)
     return "neon";
@@ -619,12 +627,15 @@ CAM__KFN void CAM__SFX(cam__dwconv_direct)(const cam__dwconv_params *p, int c0, 
             for (x0 = ox; ox < xb; ox += CAM__VL) {
                 cam__vf acc = cam__vf_zero();
                 int at = ox + CAM__VL <= xb ? ox : xb - CAM__VL; /* last vector overlaps */
-                const float *ib = ic + (at * p->sw - p->pl);
+                ptrdiff_t ix;
                 if (at < x0) break; /* fewer than CAM__VL vector columns: scalar */
+                ix = (ptrdiff_t)at * p->sw - p->pl; /* >= 0: at >= xa */
                 for (ky = 0; ky < p->kh; ++ky) {
                     int iy = iy0 + ky * p->dh;
-                    const float *r = ib + (size_t)iy * p->iw, *wr = wc + ky * p->kw;
+                    const float *r, *wr = wc + ky * p->kw;
+                    /* pointers are formed only for rows inside the input */
                     if (iy < 0 || iy >= p->ih) continue;
+                    r = ic + (size_t)iy * p->iw + ix;
                     for (kx = 0; kx < p->kw; ++kx)
                         acc = cam__vf_fma(cam__vf_load_s(r + kx * p->dw, p->sw), cam__vf_set1(wr[kx]), acc);
                 }
@@ -662,12 +673,15 @@ CAM__KFN void CAM__SFX(cam__pool2d_direct)(const cam__pool_params *p, int c0, in
                 for (x0 = ox; ox < xb; ox += CAM__VL) {
                     cam__vf acc = cam__vf_zero();
                     int at = ox + CAM__VL <= xb ? ox : xb - CAM__VL, any = 0;
-                    const float *ib = ic + (at * p->sw - p->pl);
+                    ptrdiff_t ix;
                     if (at < x0) break;
+                    ix = (ptrdiff_t)at * p->sw - p->pl; /* >= 0: at >= xa */
                     for (ky = 0; ky < p->kh; ++ky) {
                         int iy = iy0 + ky * p->dh;
-                        const float *r = ib + (size_t)iy * p->iw;
+                        const float *r;
+                        /* pointers are formed only for rows inside the input */
                         if (iy < 0 || iy >= p->ih) continue;
+                        r = ic + (size_t)iy * p->iw + ix;
                         for (kx = 0; kx < p->kw; ++kx) {
                             cam__vf v = cam__vf_load_s(r + kx * p->dw, p->sw);
                             if (!any) acc = v;
@@ -1112,6 +1126,10 @@ CAM__KFN void CAM__SFX(cam__gemm_nt)(int m, int n, int k, const float *a, int ld
 #ifndef CAM__CONV1X1_MAX_IC
 #define CAM__CONV1X1_MAX_IC 256
 #endif
+/* The same bound for the AVX-512 build (its general tile is zmm). */
+#ifndef CAM__CONV512_1X1_MAX_IC
+#define CAM__CONV512_1X1_MAX_IC CAM__CONV1X1_MAX_IC
+#endif
 
 #if defined(CAM__SIMD_AVX2)
 /* r[j] lane i <- r[i] lane j */
@@ -1167,13 +1185,19 @@ CAM__INLINE void cam__conv_epi8_avx2(const cam__conv_params *p, __m256 *r, int o
             if (p->bias) v = _mm256_add_ps(v, _mm256_set1_ps(p->bias[o + j]));
             if (p->res) {
                 __m128 a = _mm_loadu_ps(p->res + at);
-                __m128 b = _mm_castsi128_ps(_mm_loadl_epi64((const __m128i *)(const void *)(p->res + at + 4)));
+                double d2; /* 2 floats, 4-byte aligned: memcpy, not a double load */
+                __m128 b;
+                memcpy(&d2, p->res + at + 4, sizeof d2);
+                b = _mm_castpd_ps(_mm_set_sd(d2));
                 v = _mm256_add_ps(v, _mm256_insertf128_ps(_mm256_castps128_ps256(a), b, 1));
             }
             v = cam__vf_act(v, &p->act);
             lo = _mm256_castps256_ps128(v);
             _mm_storeu_ps(p->out + at, lo);
-            _mm_storel_epi64((__m128i *)(void *)(p->out + at + 4), _mm_castps_si128(_mm256_extractf128_ps(v, 1)));
+            {
+                double d2 = _mm_cvtsd_f64(_mm_castps_pd(_mm256_extractf128_ps(v, 1)));
+                memcpy(p->out + at + 4, &d2, sizeof d2);
+            }
         }
         return;
     }
@@ -1601,6 +1625,318 @@ CAM__KFN void CAM__SFX(cam__conv)(const cam__conv_params *p, int oc0, int oc1, i
 }
 #endif
 
+
+#if defined(CAM__SIMD_AVX512)
+/* >>kernel-conv-avx512
+   AVX-512 dense conv: the same packed weights (16-channel blocks, one zmm per
+   block and tap) and the same per-element FMA chain as the AVX2 tiles, so the
+   1x1 and row tiles of the AVX2 code (still used here for 1x1 convs with few
+   input channels and for ic*kh*kw <= 64) mix with these bit-identically.
+   A tile is N output pixels (1..12) x 32 channels (two blocks: 2N zmm
+   accumulators, 24 at N = 12) or x 16 (the last block of an odd count); per
+   (ic, tap) step 2 weight loads, N broadcasts, 2N FMAs. N is a compile-time
+   constant in each specialisation, so the accumulators are named registers.
+   A pixel chunk of L pixels is cut into ceil(L/12) tiles of nearly equal
+   width (49 = 4 x 10 + 9), so no tile is mostly empty. Epilogue: a 16 x 16
+   transpose puts each channel's N pixels into one zmm; + bias, + res, act
+   (RELU/NONE in zmm, other kinds through the AVX2 cam__vf_act on both
+   halves, so every activation equals the AVX2 build's), masked store. */
+
+/* r[j] lane i <- r[i] lane j (16 x 16) */
+CAM__INLINE void cam__tr16_avx512(__m512 *r)
+{
+    __m512 t[16];
+    int i;
+    for (i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    /* per 128-bit lane k, u[4g + m] holds column 4k + m of rows 4g..4g+3 */
+    for (i = 0; i < 16; i += 4) {
+        r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
+        r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
+        r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (i = 0; i < 4; ++i) {
+        /* column m = i: lanes of r[m] (rows 0-3), r[4+m], r[8+m], r[12+m] */
+        __m512 a = _mm512_shuffle_f32x4(r[i], r[4 + i], 0x88);     /* cols m, 8+m of rows 0-7 */
+        __m512 b = _mm512_shuffle_f32x4(r[i], r[4 + i], 0xDD);     /* cols 4+m, 12+m */
+        __m512 c = _mm512_shuffle_f32x4(r[8 + i], r[12 + i], 0x88); /* rows 8-15 */
+        __m512 d = _mm512_shuffle_f32x4(r[8 + i], r[12 + i], 0xDD);
+        t[i] = _mm512_shuffle_f32x4(a, c, 0x88);
+        t[8 + i] = _mm512_shuffle_f32x4(a, c, 0xDD);
+        t[4 + i] = _mm512_shuffle_f32x4(b, d, 0x88);
+        t[12 + i] = _mm512_shuffle_f32x4(b, d, 0xDD);
+    }
+    for (i = 0; i < 16; ++i) r[i] = t[i];
+}
+
+CAM__INLINE __m512 cam__act512(__m512 v, const cam__act_params *a)
+{
+    __m256 lo, hi;
+    if (a->kind == CAM__ACT_NONE) return v;
+    if (a->kind == CAM__ACT_RELU) return _mm512_max_ps(v, _mm512_setzero_ps());
+    lo = cam__vf_act(_mm512_castps512_ps256(v), a);
+    hi = cam__vf_act(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)), a);
+    return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(lo)), _mm256_castps_pd(hi), 1));
+}
+
+/* Channels [o, o + nrows) of one 16-channel block; r[k]: pixel k's accumulator. */
+CAM__INLINE void cam__conv_epi16_avx512(const cam__conv_params *p, __m512 *r, int o, int nrows, size_t ohw,
+                                        int px, __mmask16 m)
+{
+    int j;
+    cam__tr16_avx512(r);
+    for (j = 0; j < nrows; ++j) {
+        size_t at = (size_t)(o + j) * ohw + px;
+        __m512 v = r[j];
+        if (p->bias) v = _mm512_add_ps(v, _mm512_set1_ps(p->bias[o + j]));
+        if (p->res) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, p->res + at));
+        _mm512_mask_storeu_ps(p->out + at, m, cam__act512(v, &p->act));
+    }
+}
+
+#define CAM__C512_PX(k)                                                          \
+    if (N > k) {                                                                 \
+        __m512 x = _mm512_set1_ps(i##k[q]);                                      \
+        a##k = _mm512_fmadd_ps(x, w0, a##k);                                     \
+        if (TWO) b##k = _mm512_fmadd_ps(x, w1, b##k);                            \
+    }
+#define CAM__C512_STEP(qq)                                                       \
+    do {                                                                         \
+        const size_t q = (qq);                                                   \
+        __m512 w0 = _mm512_loadu_ps(w), w1 = w0;                                 \
+        if (TWO) w1 = _mm512_loadu_ps(w + bstride);                              \
+        CAM__C512_PX(0) CAM__C512_PX(1) CAM__C512_PX(2) CAM__C512_PX(3)          \
+        CAM__C512_PX(4) CAM__C512_PX(5) CAM__C512_PX(6) CAM__C512_PX(7)          \
+        CAM__C512_PX(8) CAM__C512_PX(9) CAM__C512_PX(10) CAM__C512_PX(11)        \
+        w += CAM__CONV_OC_BLOCK;                                                 \
+    } while (0)
+
+/* N pixels (ip[0..N)) x 16 or 32 (TWO) channels from o; nrows valid channels
+   in all (<= 32); bstride: floats between the two packed blocks. */
+CAM__INLINE void cam__conv_tile_avx512(const cam__conv_params *p, const float *wp, size_t bstride,
+                                       const float *const *ip, const int *toff, int ntaps, size_t ihw, int o,
+                                       int nrows, size_t ohw, int px, const int N, const int TWO)
+{
+    __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    __m512 a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+    __m512 b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+    __m512 b8 = a0, b9 = a0, b10 = a0, b11 = a0;
+    const float *i0 = ip[0], *i1 = ip[N > 1 ? 1 : 0], *i2 = ip[N > 2 ? 2 : 0], *i3 = ip[N > 3 ? 3 : 0];
+    const float *i4 = ip[N > 4 ? 4 : 0], *i5 = ip[N > 5 ? 5 : 0], *i6 = ip[N > 6 ? 6 : 0], *i7 = ip[N > 7 ? 7 : 0];
+    const float *i8 = ip[N > 8 ? 8 : 0], *i9 = ip[N > 9 ? 9 : 0], *i10 = ip[N > 10 ? 10 : 0];
+    const float *i11 = ip[N > 11 ? 11 : 0];
+    const float *w = wp;
+    __m512 r[16];
+    __mmask16 m = (__mmask16)((1u << N) - 1u);
+    int c, t;
+    if (ntaps == 1) {
+        size_t cq = 0;
+        for (c = 0; c < p->ic; ++c, cq += ihw) CAM__C512_STEP(cq);
+    } else if (ntaps == 9) {
+        const size_t t0 = (size_t)toff[0], t1 = (size_t)toff[1], t2 = (size_t)toff[2];
+        const size_t t3 = (size_t)toff[3], t4 = (size_t)toff[4], t5 = (size_t)toff[5];
+        const size_t t6 = (size_t)toff[6], t7 = (size_t)toff[7], t8 = (size_t)toff[8];
+        size_t cq = 0;
+        for (c = 0; c < p->ic; ++c, cq += ihw) {
+            CAM__C512_STEP(cq + t0); CAM__C512_STEP(cq + t1); CAM__C512_STEP(cq + t2);
+            CAM__C512_STEP(cq + t3); CAM__C512_STEP(cq + t4); CAM__C512_STEP(cq + t5);
+            CAM__C512_STEP(cq + t6); CAM__C512_STEP(cq + t7); CAM__C512_STEP(cq + t8);
+        }
+    } else {
+        size_t cq = 0;
+        for (c = 0; c < p->ic; ++c, cq += ihw)
+            for (t = 0; t < ntaps; ++t) CAM__C512_STEP(cq + (size_t)toff[t]);
+    }
+    r[0] = a0; r[1] = a1; r[2] = a2; r[3] = a3; r[4] = a4; r[5] = a5; r[6] = a6; r[7] = a7;
+    r[8] = a8; r[9] = a9; r[10] = a10; r[11] = a11;
+    r[12] = r[13] = r[14] = r[15] = _mm512_setzero_ps();
+    cam__conv_epi16_avx512(p, r, o, nrows < 16 ? nrows : 16, ohw, px, m);
+    if (TWO && nrows > 16) {
+        r[0] = b0; r[1] = b1; r[2] = b2; r[3] = b3; r[4] = b4; r[5] = b5; r[6] = b6; r[7] = b7;
+        r[8] = b8; r[9] = b9; r[10] = b10; r[11] = b11;
+        r[12] = r[13] = r[14] = r[15] = _mm512_setzero_ps();
+        cam__conv_epi16_avx512(p, r, o + 16, nrows - 16, ohw, px, m);
+    }
+}
+#undef CAM__C512_STEP
+#undef CAM__C512_PX
+
+/* One specialisation per (N, TWO). */
+CAM__KFN void cam__conv_tile_n_avx512(const cam__conv_params *p, const float *wp, size_t bstride,
+                                      const float *const *ip, const int *toff, int ntaps, size_t ihw, int o,
+                                      int nrows, size_t ohw, int px, int n, int two)
+{
+#define CAM__C512_CASE(N)                                                                                    \
+    case N:                                                                                                  \
+        if (two) cam__conv_tile_avx512(p, wp, bstride, ip, toff, ntaps, ihw, o, nrows, ohw, px, N, 1);       \
+        else cam__conv_tile_avx512(p, wp, bstride, ip, toff, ntaps, ihw, o, nrows, ohw, px, N, 0);           \
+        break;
+    switch (n) {
+    CAM__C512_CASE(1) CAM__C512_CASE(2) CAM__C512_CASE(3) CAM__C512_CASE(4)
+    CAM__C512_CASE(5) CAM__C512_CASE(6) CAM__C512_CASE(7) CAM__C512_CASE(8)
+    CAM__C512_CASE(9) CAM__C512_CASE(10) CAM__C512_CASE(11) CAM__C512_CASE(12)
+    default: break;
+    }
+#undef CAM__C512_CASE
+}
+
+#define CAM__CONV512_PX_TILE 12
+
+/* Pixels [px0, px1): chunks of CAM__CONV_PX_CHUNK, each cut into tiles of
+   nearly equal width <= 12; channel blocks in pairs. */
+CAM__KFN void cam__conv_tiles_avx512(const cam__conv_params *p, int oc0, int oc1, int px0, int px1,
+                                     const int *toff, int ntaps)
+{
+    size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
+    size_t block = (size_t)p->ic * ntaps * CAM__CONV_OC_BLOCK;
+    int o, pc, px, k;
+    for (pc = px0; pc < px1; pc += CAM__CONV_PX_CHUNK) {
+        int pe = px1 - pc < CAM__CONV_PX_CHUNK ? px1 : pc + CAM__CONV_PX_CHUNK;
+        int len = pe - pc, ntiles = (len + CAM__CONV512_PX_TILE - 1) / CAM__CONV512_PX_TILE;
+        int base = len / ntiles, wide = len % ntiles; /* the first 'wide' tiles get base + 1 */
+        for (o = oc0; o < oc1; o += 2 * CAM__CONV_OC_BLOCK) {
+            const float *wp = p->w + (size_t)(o / CAM__CONV_OC_BLOCK) * block;
+            int nrows = oc1 - o < 2 * CAM__CONV_OC_BLOCK ? oc1 - o : 2 * CAM__CONV_OC_BLOCK;
+            int two = nrows > CAM__CONV_OC_BLOCK, tile = 0, npx;
+            for (px = pc; px < pe; px += npx, ++tile) {
+                const float *ip[CAM__CONV512_PX_TILE];
+                int oy = px / p->ow, ox = px % p->ow;
+                npx = base + (tile < wide);
+                for (k = 0; k < npx; ++k) {
+                    ip[k] = p->in + (size_t)oy * p->sh * p->iw + (size_t)ox * p->sw;
+                    if (++ox == p->ow) ox = 0, ++oy;
+                }
+                cam__conv_tile_n_avx512(p, wp, block, ip, toff, ntaps, ihw, o, nrows, ohw, px, npx, two);
+            }
+        }
+    }
+}
+
+/* Pixel-vector tile, the zmm twin of the AVX2 1x1 and row tiles: 4 channels
+   x 48 consecutive pixels (3 zmm each, 12 accumulators); per (ic, tap) step
+   3 loads (stride s = 1 or 2 along x), 4 weight broadcasts, 12 FMAs; channel
+   rows store straight to NCHW. Same per-element FMA chain as the other tiles.
+   ib: input of the first pixel; wp: block + j. Stride-2 loads read q[0..30]
+   only (the last lane used), as the AVX2 cam__vf_loadu_s2 reads p[0..14]. */
+#define CAM__CONV512_VPX 48
+CAM__INLINE __m512 cam__ld512_s(const float *q, const int s)
+{
+    if (s == 1) return _mm512_loadu_ps(q);
+    return _mm512_permutex2var_ps(_mm512_loadu_ps(q),
+                                  _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30),
+                                  _mm512_maskz_loadu_ps((__mmask16)0x7FFF, q + 16));
+}
+
+CAM__INLINE void cam__conv_vtile_avx512(const cam__conv_params *p, const float *wp, const float *ib,
+                                        const int *toff, int ntaps, size_t ihw, int o, int nrows, size_t ohw,
+                                        int px, const int s)
+{
+    __m512 a00 = _mm512_setzero_ps(), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
+    __m512 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
+    __m512 r[12];
+    int c, t, j;
+    for (c = 0; c < p->ic; ++c, ib += ihw)
+        for (t = 0; t < ntaps; ++t, wp += CAM__CONV_OC_BLOCK) {
+            const float *q = ib + toff[t];
+            __m512 x0 = cam__ld512_s(q, s), x1 = cam__ld512_s(q + 16 * s, s), x2 = cam__ld512_s(q + 32 * s, s), w;
+            w = _mm512_set1_ps(wp[0]);
+            a00 = _mm512_fmadd_ps(x0, w, a00); a01 = _mm512_fmadd_ps(x1, w, a01); a02 = _mm512_fmadd_ps(x2, w, a02);
+            w = _mm512_set1_ps(wp[1]);
+            a10 = _mm512_fmadd_ps(x0, w, a10); a11 = _mm512_fmadd_ps(x1, w, a11); a12 = _mm512_fmadd_ps(x2, w, a12);
+            w = _mm512_set1_ps(wp[2]);
+            a20 = _mm512_fmadd_ps(x0, w, a20); a21 = _mm512_fmadd_ps(x1, w, a21); a22 = _mm512_fmadd_ps(x2, w, a22);
+            w = _mm512_set1_ps(wp[3]);
+            a30 = _mm512_fmadd_ps(x0, w, a30); a31 = _mm512_fmadd_ps(x1, w, a31); a32 = _mm512_fmadd_ps(x2, w, a32);
+        }
+    r[0] = a00, r[1] = a01, r[2] = a02, r[3] = a10, r[4] = a11, r[5] = a12;
+    r[6] = a20, r[7] = a21, r[8] = a22, r[9] = a30, r[10] = a31, r[11] = a32;
+    for (j = 0; j < nrows; ++j) {
+        size_t at = (size_t)(o + j) * ohw + px;
+        int v;
+        for (v = 0; v < 3; ++v) {
+            __m512 y = r[3 * j + v];
+            if (p->bias) y = _mm512_add_ps(y, _mm512_set1_ps(p->bias[o + j]));
+            if (p->res) y = _mm512_add_ps(y, _mm512_loadu_ps(p->res + at + 16 * v));
+            _mm512_storeu_ps(p->out + at + 16 * v, cam__act512(y, &p->act));
+        }
+    }
+}
+
+/* Pixels [px0, returned) of a 1x1 stride-1 unpadded conv (pixels contiguous
+   across rows) in 48-pixel tiles; the general tiles do the rest. */
+CAM__KFN int cam__conv1x1_avx512(const cam__conv_params *p, int oc0, int oc1, int px0, int px1)
+{
+    static const int toff0[1] = {0};
+    size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow, block = (size_t)p->ic * CAM__CONV_OC_BLOCK;
+    int end = px0 + (px1 - px0) / CAM__CONV512_VPX * CAM__CONV512_VPX, pc, o, j, px;
+    for (pc = px0; pc < end; pc += 2 * CAM__CONV512_VPX) {
+        int pe = end - pc < 2 * CAM__CONV512_VPX ? end : pc + 2 * CAM__CONV512_VPX;
+        for (o = oc0; o < oc1; o += CAM__CONV_OC_BLOCK) {
+            const float *wb = p->w + (size_t)(o / CAM__CONV_OC_BLOCK) * block;
+            for (j = 0; j < CAM__CONV_OC_BLOCK && o + j < oc1; j += 4) {
+                int nrows = oc1 - (o + j) < 4 ? oc1 - (o + j) : 4;
+                for (px = pc; px < pe; px += CAM__CONV512_VPX)
+                    cam__conv_vtile_avx512(p, wb + j, p->in + px, toff0, 1, ihw, o + j, nrows, ohw, px, 1);
+            }
+        }
+    }
+    return end;
+}
+
+/* [px0, px1) row by row: 48-pixel row tiles, the rest of each row in
+   general tiles (convs with ic*kh*kw <= CAM__CONV_ROW_MAX_K, stride 1 or 2
+   along x). */
+CAM__KFN void cam__conv_rows_avx512(const cam__conv_params *p, int oc0, int oc1, int px0, int px1,
+                                    const int *toff, int ntaps)
+{
+    size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
+    size_t block = (size_t)p->ic * ntaps * CAM__CONV_OC_BLOCK;
+    int a = px0;
+    while (a < px1) {
+        int oy = a / p->ow, ox0 = a % p->ow, e = (oy + 1) * p->ow < px1 ? (oy + 1) * p->ow : px1;
+        int n = (e - a) / CAM__CONV512_VPX * CAM__CONV512_VPX, o, j, x;
+        for (o = oc0; o < oc1 && n > 0; o += CAM__CONV_OC_BLOCK) {
+            const float *wb = p->w + (size_t)(o / CAM__CONV_OC_BLOCK) * block;
+            for (j = 0; j < CAM__CONV_OC_BLOCK && o + j < oc1; j += 4) {
+                int nrows = oc1 - (o + j) < 4 ? oc1 - (o + j) : 4;
+                for (x = 0; x < n; x += CAM__CONV512_VPX) {
+                    const float *ib = p->in + (size_t)oy * p->sh * p->iw + (size_t)(ox0 + x) * p->sw;
+                    if (p->sw == 2)
+                        cam__conv_vtile_avx512(p, wb + j, ib, toff, ntaps, ihw, o + j, nrows, ohw, a + x, 2);
+                    else
+                        cam__conv_vtile_avx512(p, wb + j, ib, toff, ntaps, ihw, o + j, nrows, ohw, a + x, 1);
+                }
+            }
+        }
+        if (a + n < e) cam__conv_tiles_avx512(p, oc0, oc1, a + n, e, toff, ntaps);
+        a = e;
+    }
+}
+
+CAM__KFN void cam__conv_avx512(const cam__conv_params *p, int oc0, int oc1, int px0, int px1)
+{
+    int toff[CAM__CONV_MAX_TAPS];
+    int ntaps = p->kh * p->kw, ky, kx;
+    if (ntaps > CAM__CONV_MAX_TAPS) {
+        cam__conv_ref(p, oc0, oc1, px0, px1);
+        return;
+    }
+    for (ky = 0; ky < p->kh; ++ky)
+        for (kx = 0; kx < p->kw; ++kx) toff[ky * p->kw + kx] = ky * p->dh * p->iw + kx * p->dw;
+    if (ntaps == 1 && p->sh == 1 && p->sw == 1 && p->ih == p->oh && p->iw == p->ow &&
+        (p->ic < CAM__CONV512_1X1_MAX_IC || p->oc % CAM__CONV_OC_BLOCK != 0))
+        px0 = cam__conv1x1_avx512(p, oc0, oc1, px0, px1);
+    else if (p->ic * ntaps <= CAM__CONV_ROW_MAX_K && (p->sw == 1 || p->sw == 2)) {
+        cam__conv_rows_avx512(p, oc0, oc1, px0, px1, toff, ntaps);
+        return;
+    }
+    cam__conv_tiles_avx512(p, oc0, oc1, px0, px1, toff, ntaps);
+}
+#endif /* CAM__SIMD_AVX512 */
+
 /* >>kernel-dispatch: cam__X is the variant this build selected. */
 #if defined(CAM__VL)
 #define CAM__PICK(name) CAM__SFX(name)
@@ -1609,7 +1945,11 @@ CAM__KFN void CAM__SFX(cam__conv)(const cam__conv_params *p, int oc0, int oc1, i
 #endif
 CAM__KFN void cam__conv(const cam__conv_params *p, int oc0, int oc1, int px0, int px1)
 {
+#if defined(CAM__SIMD_AVX512)
+    cam__conv_avx512(p, oc0, oc1, px0, px1);
+#else
     CAM__PICK(cam__conv)(p, oc0, oc1, px0, px1);
+#endif
 }
 CAM__KFN void cam__dwconv(const cam__dwconv_params *p, int c0, int c1) { CAM__PICK(cam__dwconv)(p, c0, c1); }
 CAM__KFN void cam__pool2d(const cam__pool_params *p, int c0, int c1) { CAM__PICK(cam__pool2d)(p, c0, c1); }

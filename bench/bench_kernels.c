@@ -99,28 +99,45 @@ typedef struct peak_job {
     float sink[4];
 } peak_job;
 
+/* zmm chains in an AVX-512 build (the conv kernel's vectors), else ymm */
+#if defined(CAM__SIMD_AVX512)
+#define PK_T __m512
+#define PK_SET1 _mm512_set1_ps
+#define PK_FMA _mm512_fmadd_ps
+#define PK_ADD _mm512_add_ps
+#define PK_LANES 16
+#define PK_FIRST(v) _mm512_cvtss_f32(v)
+#elif defined(CAM__SIMD_AVX2)
+#define PK_T __m256
+#define PK_SET1 _mm256_set1_ps
+#define PK_FMA _mm256_fmadd_ps
+#define PK_ADD _mm256_add_ps
+#define PK_LANES 8
+#define PK_FIRST(v) _mm256_cvtss_f32(v)
+#endif
+
 static void peak_task(void *ctx, int task, int thread)
 {
 #if defined(CAM__SIMD_AVX2)
     peak_job *j = (peak_job *)ctx;
     /* distinct starting values, or the compiler merges identical chains */
-    __m256 a0 = _mm256_set1_ps(1.000f), a1 = _mm256_set1_ps(1.001f), a2 = _mm256_set1_ps(1.002f);
-    __m256 a3 = _mm256_set1_ps(1.003f), a4 = _mm256_set1_ps(1.004f), a5 = _mm256_set1_ps(1.005f);
-    __m256 a6 = _mm256_set1_ps(1.006f), a7 = _mm256_set1_ps(1.007f), a8 = _mm256_set1_ps(1.008f);
-    __m256 a9 = _mm256_set1_ps(1.009f), a10 = _mm256_set1_ps(1.010f), a11 = _mm256_set1_ps(1.011f);
-    __m256 m = _mm256_set1_ps(0.999999f), c = _mm256_set1_ps(1e-6f);
+    PK_T a0 = PK_SET1(1.000f), a1 = PK_SET1(1.001f), a2 = PK_SET1(1.002f);
+    PK_T a3 = PK_SET1(1.003f), a4 = PK_SET1(1.004f), a5 = PK_SET1(1.005f);
+    PK_T a6 = PK_SET1(1.006f), a7 = PK_SET1(1.007f), a8 = PK_SET1(1.008f);
+    PK_T a9 = PK_SET1(1.009f), a10 = PK_SET1(1.010f), a11 = PK_SET1(1.011f);
+    PK_T m = PK_SET1(0.999999f), c = PK_SET1(1e-6f);
     long i;
     (void)thread;
     for (i = 0; i < j->iters; ++i) {
-        a0 = _mm256_fmadd_ps(a0, m, c); a1 = _mm256_fmadd_ps(a1, m, c); a2 = _mm256_fmadd_ps(a2, m, c);
-        a3 = _mm256_fmadd_ps(a3, m, c); a4 = _mm256_fmadd_ps(a4, m, c); a5 = _mm256_fmadd_ps(a5, m, c);
-        a6 = _mm256_fmadd_ps(a6, m, c); a7 = _mm256_fmadd_ps(a7, m, c); a8 = _mm256_fmadd_ps(a8, m, c);
-        a9 = _mm256_fmadd_ps(a9, m, c); a10 = _mm256_fmadd_ps(a10, m, c); a11 = _mm256_fmadd_ps(a11, m, c);
+        a0 = PK_FMA(a0, m, c); a1 = PK_FMA(a1, m, c); a2 = PK_FMA(a2, m, c);
+        a3 = PK_FMA(a3, m, c); a4 = PK_FMA(a4, m, c); a5 = PK_FMA(a5, m, c);
+        a6 = PK_FMA(a6, m, c); a7 = PK_FMA(a7, m, c); a8 = PK_FMA(a8, m, c);
+        a9 = PK_FMA(a9, m, c); a10 = PK_FMA(a10, m, c); a11 = PK_FMA(a11, m, c);
     }
-    a0 = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)),
-                       _mm256_add_ps(_mm256_add_ps(a4, a5), _mm256_add_ps(a6, a7)));
-    a0 = _mm256_add_ps(a0, _mm256_add_ps(_mm256_add_ps(a8, a9), _mm256_add_ps(a10, a11)));
-    j->sink[task & 3] = _mm256_cvtss_f32(a0);
+    a0 = PK_ADD(PK_ADD(PK_ADD(a0, a1), PK_ADD(a2, a3)),
+                       PK_ADD(PK_ADD(a4, a5), PK_ADD(a6, a7)));
+    a0 = PK_ADD(a0, PK_ADD(PK_ADD(a8, a9), PK_ADD(a10, a11)));
+    j->sink[task & 3] = PK_FIRST(a0);
 #else
     (void)ctx, (void)task, (void)thread;
 #endif
@@ -139,7 +156,7 @@ static double measure_peak(cam__threadpool *pool, int threads, int reps)
         if (dt < best) best = dt;
     }
 #if defined(CAM__SIMD_AVX2)
-    return 2.0 * 8 * 12 * (double)j.iters * threads / best * 1e-9;
+    return 2.0 * PK_LANES * 12 * (double)j.iters * threads / best * 1e-9;
 #else
     (void)threads;
     return 0.0;

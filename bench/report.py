@@ -317,7 +317,10 @@ def main():
         w("Per model and thread count, the %d convolutions with the most MACs. ms = the "
           "step's median over the profiled runs (one per process, %s processes); GFLOP/s = "
           "2 x MACs / ms; %% peak = share of the measured FMA peak for that thread count; "
-          "share = the step's part of the profiled forward time.\n" % (TOP_LAYERS, n_prof))
+          "share = the step's part of the profiled forward time. Above 100%% means the core "
+          "ran at a higher boost clock during the step than during the peak test, or the "
+          "kernel does fewer multiplications than the layer's MACs (Winograd).\n"
+          % (TOP_LAYERS, n_prof))
         w("| model | threads | layer | kernel | output | MMACs | ms | GFLOP/s | % peak | share |")
         w("|---|---|---|---|---|---|---|---|---|---|")
         out.extend(prof_rows)

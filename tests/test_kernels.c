@@ -212,6 +212,18 @@ static void test_conv(test_ctx *t, rng *r)
         {2, 20, 4, 27, 2, 5, 1, 2, 2, 1, CAM__ACT_LEAKY, 0, 1},
         {7, 8, 3, 48, 3, 3, 1, 1, 1, 2, CAM__ACT_SIGMOID, 1, 0},
         {1, 5, 6, 61, 4, 4, 2, 1, 1, 1, CAM__ACT_TANH, 1, 1},
+        /* AVX-512 tiles: odd channel-block counts (a 16-channel tile after
+           32-channel ones), chunk remainders cut into tiles of 1..12 pixels,
+           48-pixel 1x1 and row tiles (stride 1 and 2) with their remainders */
+        {64, 48, 7, 7, 3, 3, 1, 1, 1, 1, CAM__ACT_RELU, 1, 1},
+        {33, 70, 5, 23, 2, 3, 1, 2, 1, 1, CAM__ACT_LEAKY, 1, 1},
+        {20, 80, 1, 13, 3, 3, 1, 1, 1, 1, CAM__ACT_NONE, 0, 1},
+        {96, 17, 1, 1, 3, 3, 1, 1, 1, 1, CAM__ACT_RELU, 1, 0},
+        {16, 96, 10, 10, 1, 1, 1, 1, 1, 1, CAM__ACT_SIGMOID, 1, 1},
+        {24, 40, 13, 13, 1, 1, 1, 1, 1, 1, CAM__ACT_RELU, 1, 1},
+        {3, 32, 3, 100, 3, 3, 2, 2, 1, 1, CAM__ACT_CLIP, 1, 1},
+        {3, 20, 2, 53, 3, 3, 1, 1, 1, 1, CAM__ACT_TANH, 1, 0},
+        {2, 36, 2, 97, 3, 2, 2, 2, 1, 2, CAM__ACT_HARDSWISH, 0, 1},
     };
     char name[160];
     int i;
@@ -270,6 +282,11 @@ static void test_dwconv(test_ctx *t, rng *r)
         p.iw = rng_int(r, (p.kw - 1) * p.dw + 1, 40);
         if (i < 3) p.ih = p.iw = (p.kh - 1) * p.dh + 1; /* 1x1 output */
         if (i >= 3 && i < 6) p.ih = rng_int(r, 120, 140), p.iw = rng_int(r, 125, 150), p.c = 2; /* plane > scratch */
+        if (i == 5) { /* pads beyond the kernel's span: whole rows/columns of padding (direct path) */
+            p.pt = (p.kh - 1) * p.dh + 1 + rng_int(r, 0, 2);
+            p.pl = (p.kw - 1) * p.dw + 1 + rng_int(r, 0, 2);
+            p.pb = p.pt, p.pr = p.pl;
+        }
         p.oh = (p.ih + p.pt + p.pb - (p.kh - 1) * p.dh - 1) / p.sh + 1;
         p.ow = (p.iw + p.pl + p.pr - (p.kw - 1) * p.dw - 1) / p.sw + 1;
         insz = (size_t)p.c * p.ih * p.iw;
@@ -357,6 +374,10 @@ static void test_pool(test_ctx *t, rng *r)
         p.ih = rng_int(r, span_h, 35);
         p.iw = rng_int(r, span_w, 35);
         if (i >= 60) p.ih = rng_int(r, 120, 140), p.iw = rng_int(r, 125, 150), p.c = 2; /* plane > scratch */
+        if (i >= 67) { /* pads beyond the kernel's span (direct path): windows wholly in padding */
+            p.pt = span_h + rng_int(r, 0, 2), p.pb = span_h + rng_int(r, 0, 2);
+            p.pl = span_w + rng_int(r, 0, 2), p.pr = span_w + rng_int(r, 0, 2);
+        }
         ceil_mode = rng_int(r, 0, 1);
         p.oh = (p.ih + p.pt + p.pb - span_h + (ceil_mode ? p.sh - 1 : 0)) / p.sh + 1;
         p.ow = (p.iw + p.pl + p.pr - span_w + (ceil_mode ? p.sw - 1 : 0)) / p.sw + 1;

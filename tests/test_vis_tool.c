@@ -61,15 +61,19 @@ int main(int argc, char **argv)
         printf("%d\n", n);
         for (i = 0; i < n; i++)
             printf("%d %d %d %d %lld\n", b[i].x0, b[i].y0, b[i].x1, b[i].y1, (long long)b[i].pixels);
+        free(m);
+        free(b);
         return n < 0;
     }
     if (argc == 9 && !strcmp(argv[1], "resize")) {
         int sw = atoi(argv[3]), sh = atoi(argv[4]), dw = atoi(argv[5]), dh = atoi(argv[6]);
         float *s = read_f32(argv[7], (size_t)sw * sh), *d = (float *)malloc(sizeof(float) * dw * dh);
-        if (cam_map_resize(s, sw, sh, d, dw, dh, interp_of(argv[2])) != CAM_OK)
-            return 1;
-        write_f32(argv[8], d, (size_t)dw * dh);
-        return 0;
+        int rc = cam_map_resize(s, sw, sh, d, dw, dh, interp_of(argv[2])) != CAM_OK;
+        if (!rc)
+            write_f32(argv[8], d, (size_t)dw * dh);
+        free(s);
+        free(d);
+        return rc;
     }
     if (argc == 9 && !strcmp(argv[1], "preprocess")) {
         cam_preprocess pp;
@@ -82,11 +86,14 @@ int main(int argc, char **argv)
             fprintf(stderr, "%s\n", err.message);
             return 1;
         }
+        int rc;
         x = (float *)malloc(sizeof(float) * cam_preprocess_floats(&pp));
-        if (cam_image_preprocess(&img, &pp, x, NULL) != CAM_OK)
-            return 1;
-        write_f32(argv[8], x, cam_preprocess_floats(&pp));
-        return 0;
+        rc = cam_image_preprocess(&img, &pp, x, NULL) != CAM_OK;
+        if (!rc)
+            write_f32(argv[8], x, cam_preprocess_floats(&pp));
+        free(x);
+        cam_image_free(&img);
+        return rc;
     }
     if (argc == 11 && !strcmp(argv[1], "toimage")) {
         cam_preprocess pp;
@@ -98,15 +105,19 @@ int main(int argc, char **argv)
         pp_of(argv + 2, &pp);
         if (cam_image_load(argv[8], &img, &err) != CAM_OK)
             return 1;
+        int rc;
         x = (float *)malloc(sizeof(float) * cam_preprocess_floats(&pp));
-        if (cam_image_preprocess(&img, &pp, x, &tf) != CAM_OK)
-            return 1;
         m = read_f32(argv[9], (size_t)sw * sh);
         o = (float *)malloc(sizeof(float) * img.width * img.height);
-        if (cam_map_resize_to_image(m, sw, sh, &tf, o, CAM_INTERP_BILINEAR) != CAM_OK)
-            return 1;
-        write_f32(argv[10], o, (size_t)img.width * img.height);
-        return 0;
+        rc = cam_image_preprocess(&img, &pp, x, &tf) != CAM_OK ||
+             cam_map_resize_to_image(m, sw, sh, &tf, o, CAM_INTERP_BILINEAR) != CAM_OK;
+        if (!rc)
+            write_f32(argv[10], o, (size_t)img.width * img.height);
+        free(x);
+        free(m);
+        free(o);
+        cam_image_free(&img);
+        return rc;
     }
     fprintf(stderr, "usage: see the comment at the top of tests/test_vis_tool.c\n");
     return 2;

@@ -134,7 +134,7 @@ if trainer then
       fh:write(table.concat(parts, " "), "\n")
     end
     fh:close()
-    local ok = os.execute(string.format("%s -s 1 -B 1 -q %s %s >/dev/null 2>&1", trainer, q(data), q(tmp .. ".model")))
+    local ok = os.execute(string.format("env -u LD_PRELOAD %s -s 1 -B 1 -q %s %s >/dev/null 2>&1", trainer, q(data), q(tmp .. ".model")))
     os.remove(data)
     if not ok then return false, "liblinear-train failed" end
     local ll, m = cam.svm_load(tmp .. ".model")
