@@ -1,10 +1,15 @@
-/* cam_simd.h - compute kernels for cam.h: scalar reference, AVX2+FMA, NEON.
+/* cam_simd.h - compute kernels for cam.h: scalar reference, AVX-512, AVX2+FMA,
+   NEON.
 
    Included by cam.h's implementation (not meant to be included on its own).
    Every kernel has a scalar reference (cam__X_ref), always compiled, and SIMD
    variants (cam__X_avx2, cam__X_neon) selected at compile time by the ladder
-   below; cam__X (no suffix) is the one the engine calls. tests/test_kernels.c
-   compares each SIMD variant against its reference on seeded random shapes.
+   below (AVX-512 -> AVX2 -> NEON -> scalar); cam__X (no suffix) is the one
+   the engine calls. An AVX-512 build (__AVX512F__ with AVX2 and FMA, e.g.
+   -mavx512f -mavx512vl -mavx512bw -mavx512dq -mavx2 -mfma) is an AVX2 build
+   whose dense conv is cam__conv_avx512 (zmm tiles, same packed weights and
+   contract); the other kernels stay AVX2. tests/test_kernels.c compares each
+   SIMD variant against its reference on seeded random shapes.
 
    INTERFACE CONTRACT (the engine relies on exactly this)
    ------------------------------------------------------
@@ -39,7 +44,14 @@
    - CAM__CONV_OC_BLOCK is 16. Packed conv weights are [oc/16][ic][kh][kw][16],
      the last block zero-filled: cam__conv_packed_floats() floats (any
      alignment works; 32-byte alignment is a little faster).
-   - cam__conv: tiles of 6 (CAM__CONV_PX_TILE) or 5 pixels x 16 channels;
+   - cam__conv, AVX-512 build: tiles of 1..12 pixels x 32 channels (two
+     blocks; 16 for the last block of an odd count), each pixel chunk cut
+     into tiles of nearly equal width (no mostly-empty tile, so ranges of
+     any length are fine); 1x1 stride-1 unpadded convs with < 256 input
+     channels (or oc not a multiple of 16) and convs with ic*kh*kw <= 64 and
+     stride 1 or 2 along x use 4-channel x 48-pixel zmm tiles. Same split
+     rules as below: whole channel blocks and/or pixel ranges, bit-identical.
+   - cam__conv, AVX2 and NEON: tiles of 6 (CAM__CONV_PX_TILE) or 5 pixels x 16 channels;
      a pixel range of L >= 20 pixels is cut into 6- and 5-pixel tiles with no
      partial tile (7x7 maps: 4*6 + 5*5). 1x1 stride-1 convs on unpadded input
      with < 256 input channels (or oc not a multiple of 16), and convs with
@@ -58,7 +70,9 @@
      buffer with its padding (planes up to 16384 floats padded, e.g. 126x126;
      pooling also keeps 16 KB of divisors); larger planes or strides other
      than 1 and 2 take a slower direct path. Threads need that much stack
-     (pthread default is 8 MB). Split by channel. out may alias res.
+     (pthread default is 8 MB). Split by channel. out may alias res. Any
+     pads are valid, also pads wider than the kernel's span (windows wholly
+     in padding): no pointer outside the input is ever formed.
    - cam__pool2d gives exactly the reference's results; max pooling of a
      window with no real tap gives -FLT_MAX (ONNX Runtime's initial value).
    - cam__gemm_nt streams each B row once per 4 A rows (M = 1, 2 or 4 best);
@@ -1627,6 +1641,12 @@ CAM__KFN void CAM__SFX(cam__conv)(const cam__conv_params *p, int oc0, int oc1, i
 
 
 #if defined(CAM__SIMD_AVX512)
+#if defined(__GNUC__) && !defined(__clang__)
+/* g++ 12 warns inside its own _mm512_undefined_ps() (a self-initialised
+   variable) wherever unpack/shuffle intrinsics are inlined. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 /* >>kernel-conv-avx512
    AVX-512 dense conv: the same packed weights (16-channel blocks, one zmm per
    block and tap) and the same per-element FMA chain as the AVX2 tiles, so the
@@ -1935,6 +1955,9 @@ CAM__KFN void cam__conv_avx512(const cam__conv_params *p, int oc0, int oc1, int 
     }
     cam__conv_tiles_avx512(p, oc0, oc1, px0, px1, toff, ntaps);
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #endif /* CAM__SIMD_AVX512 */
 
 /* >>kernel-dispatch: cam__X is the variant this build selected. */
