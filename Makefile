@@ -36,7 +36,7 @@ ALL_CFLAGS  = -std=c99 $(WARN) $(CFLAGS) $(SIMD_FLAGS) $(SLEEF_FLAGS) -I. $(STB_
 ALL_CXXFLAGS = -std=c++11 $(WARN) $(CFLAGS) $(SIMD_FLAGS) $(SLEEF_FLAGS) -I. $(STB_CFLAGS) $(EXTRA_CFLAGS)
 LIBS        = $(SLEEF_LIBS) -lpthread -lm $(EXTRA_LIBS)
 
-HEADERS = cam.h cam_simd.h $(wildcard dev/*.inc)
+HEADERS = cam.h cam_simd.h
 
 # Filled by mk/*.mk: programs run by `make test` (each prints "ok NAME" /
 # "not ok NAME" lines), and the targets they need first.

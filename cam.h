@@ -21,18 +21,29 @@
                            against hostile files before anything is allocated
       CAM_MAX_ELEMENTS     largest accepted tensor element count (default 1<<31)
       CAM_NO_STB           leave out image loading and writing (engine only)
+      CAM_NO_STB_IMPLEMENTATION  use stb_image / stb_image_write but compile their
+                           implementations elsewhere (your program already has them)
+      CAM_MAX_IMAGE_DIM    largest image side accepted (default 1<<15)
+      CAM_MAX_IMAGE_PIXELS largest width * height accepted (default 1<<27)
       CAM_NO_THREADS       single-threaded build, no pthreads
 
    DOCUMENTATION
       1. Overview ........ load an ONNX file, run it, read any named tensor
       2. Models .......... ONNX subset, shape inference, fusion done at load
       3. Tensors ......... cam_tensor is a view: dtype, dims, data; who owns it
-      4. CAM and boxes ... see the CAM section of the API below
-      5. Features / SVM . GAP features per image
+      4. CAM and boxes ... maps, threshold-and-label boxes, images, pictures (>>cam-api)
+      5. Features ........ GAP / GMP feature vectors per image (>>cam-api)
       6. Memory .......... allocator hook in cam_net_desc; forward allocates nothing
       7. Errors .......... cam_result codes (one X-macro) + detailed message
       8. SIMD ............ AVX2+FMA, NEON or scalar, chosen at compile time
       9. Threads ......... persistent pool; results do not depend on thread count
+     10. Evaluation ...... IoU, localization metrics, one-pass tau sweep, linear SVM (>>eval-api)
+     11. Backprop ........ gradient saliency, the baseline CAM beats (>>grad-api)
+
+   Sections 4, 5, 10 and 11 sit beside their declarations further down; search
+   for the marker in brackets. The implementation has markers too: >>protobuf,
+   >>onnx-reader, >>operators, >>compile, >>planner, >>threadpool,
+   >>vis-implementation, >>boxes, >>eval-impl, >>sweep-impl, >>svm-impl, >>grad.
 
    1. Overview
       cam_net *net; cam_error err;
@@ -339,9 +350,639 @@ CAM_API const char *cam_net_head_error(const cam_net *net);
 #endif
 
 /* The CAM, box, image and picture API; then evaluation metrics and SVMs. */
-#include "dev/cam_vis_api.inc"
-#include "dev/cam_eval_api.inc"
-#include "dev/cam_grad_api.inc"
+/* >>cam-api
+   4. CAM and boxes
+      After cam_net_forward(), cam_net_maps() computes the class activation maps
+      M_c = sum_k w_k^c f_k (Zhou et al. 2016) for given classes or the top-k by
+      score, in one matrix product over the feature tensor; cam_map_boxes() cuts
+      boxes from a map. cam_net_maps() splits the product over the net's
+      threads (results do not depend on the thread count) and allocates its
+      result. Lower-level pieces (cam_map_compute, cam_map_resize,
+      cam_map_resize_to_image, cam_map_normalize, and cam_map_boxes given its
+      scratch) take caller buffers and allocate nothing, so a loop over many
+      images can stay allocation-free.
+
+         cam_image img; cam_preprocess pp; cam_transform tf; cam_maps maps;
+         cam_image_load("dog.jpg", &img, &err);
+         cam_preprocess_from_net(net, &pp, &err);      // size, mean/std, resize from metadata
+         float *x = malloc(cam_preprocess_floats(&pp) * sizeof(float));
+         cam_image_preprocess(&img, &pp, x, &tf);
+         cam_tensor in = {CAM_FLOAT32, 4, {1, pp.channels, pp.height, pp.width}, x};
+         cam_net_forward(net, &in, 1);
+         cam_map_desc md = {0}; md.transform = &tf;    // maps on the original image
+         cam_net_maps(net, 0, NULL, 5, &md, &maps);    // top-5 classes
+         cam_box box; int n = cam_map_boxes(maps.data, maps.width, maps.height, NULL, &box, 1, NULL);
+
+      Map options (0 = the paper's behaviour):
+         rectify    NONE (paper) | RELU (clip negative map values, pytorch-grad-cam)
+                    | POSITIVE_WEIGHTS (drop negative w_k^c before the product)
+         normalize  NONE (paper; the box threshold is relative anyway) | MAX (divide
+                    by the max when it is > 0) | MINMAX ((m-min)/(max-min), 0 when flat)
+         order      NORMALIZE_AFTER_RESIZE (default) | NORMALIZE_BEFORE_RESIZE
+         interp     BILINEAR (default) | BICUBIC (a = -0.75, as PyTorch and OpenCV)
+                    | NEAREST; half-pixel centres (align_corners = False).
+         target     IMAGE (default: the original image through desc.transform; with
+                    no transform, the network input) | INPUT | FEATURE.
+      Resizing replicates the border: a sample position outside the map takes the
+      nearest edge value. Pixels of the original image outside the centre crop
+      therefore get the value of the nearest map edge (extrapolated by replication).
+      Maps never include the classifier bias (S_c = mean(M_c) + b_c).
+
+      Boxes (threshold and label), cam_box_desc zero = the paper's rule:
+         keep pixels with m >= 0.2 * max(m) (strict: >), or with mode RANGE
+         m >= min + t * (max - min), the threshold computed and compared in
+         double (as NumPy float64 would); label 8-connected components (or 4) with a
+         two-pass union-find over runs; the box of the largest component (most
+         pixels; ties: larger sum of map values, then the first component in
+         raster order of its first pixel). All boxes come sorted the same way.
+         NaN pixels never pass the threshold and are ignored for min and max.
+         No box (count 0) when the map has no finite value, when max <= 0 in MAX
+         mode, or when nothing passes a strict threshold. A flat map with max > 0
+         gives the whole map. Boxes are inclusive pixel coordinates
+         (x0, y0, x1, y1) of the map they were cut from; cut them from a map on
+         the original image (target IMAGE) to get boxes on the original image, or
+         map a box with cam_transform_box().
+      ILSVRC heuristic (paper, test set): cam_map_boxes_ilsvrc() gives five boxes,
+      a tight and a loose one for the top-1 and top-2 classes and a loose one for
+      the top-3 class. Tight = threshold 0.5 of max (the core of the object),
+      loose = 0.2 of max (the paper's rule: the whole object) unless set in
+      cam_ilsvrc_desc. (The official code thresholds a uint8 map at 20, 100 and
+      110 of 255 and merges contour boxes; this is the simpler reading.)
+
+   5. Features: cam_net_features() pools the CAM feature tensor per image
+      (N x K, GAP by default or GMP) from the same forward pass.
+
+   Images: cam_image_load() reads JPEG, PNG, BMP, TGA, GIF (first frame) and PNM
+   with stb_image, always as 8-bit RGB; larger than CAM_MAX_IMAGE_DIM on a side or
+   CAM_MAX_IMAGE_PIXELS in all is CAM_ERR_LIMIT. Define CAM_NO_STB_IMPLEMENTATION
+   when your program already compiles stb_image / stb_image_write itself.
+   Preprocessing (cam_preprocess, zero fields = defaults, cam_preprocess_from_net
+   fills it from the model's input shape and metadata_props cam.resize,
+   cam.resize_size, cam.mean, cam.std, cam.color): resize STRETCH to the input
+   size, or CROP (shorter side to resize_size, default round(256/224 * size),
+   then centre crop); antialiased resampling when shrinking (as PIL); scale to
+   [0,1]; (x - mean) / std per channel; RGB, BGR or GRAY (0.299 R + 0.587 G +
+   0.114 B). The cam_transform it fills maps network-input pixels back onto
+   the original image.
+*/
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef CAM_MAX_IMAGE_DIM
+#define CAM_MAX_IMAGE_DIM (1 << 15) /* largest image side accepted */
+#endif
+#ifndef CAM_MAX_IMAGE_PIXELS
+#define CAM_MAX_IMAGE_PIXELS (1 << 27) /* largest width * height accepted */
+#endif
+
+/* >>transform */
+/* Where network-input pixels come from in the original image. Continuous
+   coordinates with pixel centres at +0.5: input position u (in input pixels)
+   sits at x = u * scale_x + offset_x in the image. */
+typedef struct cam_transform {
+    int image_width, image_height; /* original image */
+    int input_width, input_height; /* network input */
+    double scale_x, scale_y;       /* image pixels per input pixel */
+    double offset_x, offset_y;     /* image position of the input's left/top edge */
+} cam_transform;
+
+/* Inclusive integer pixel box (x0, y0, x1, y1): width x1 - x0 + 1. */
+typedef struct cam_box {
+    int x0, y0, x1, y1;
+    int64_t pixels; /* pixels of the connected component (0 for a mapped box) */
+    float sum;      /* sum of map values over the component */
+} cam_box;
+
+/* Identity transform for an image that is the network input. */
+CAM_API void cam_transform_identity(cam_transform *tf, int width, int height);
+/* Input pixel position (u, v), pixel centres at integer + 0.5 as above, to image position. */
+CAM_API void cam_transform_point(const cam_transform *tf, double u, double v, double *x, double *y);
+/* Box on the network input to the smallest box of image pixels covering it,
+   clipped to the image. CAM_ERR_NOT_FOUND when it falls outside the image. */
+CAM_API cam_result cam_transform_box(const cam_transform *tf, const cam_box *in, cam_box *out);
+
+/* >>maps */
+typedef enum cam_rectify {
+    CAM_RECTIFY_NONE = 0,
+    CAM_RECTIFY_RELU,            /* max(M_c, 0) after the product */
+    CAM_RECTIFY_POSITIVE_WEIGHTS /* use max(w_k^c, 0) in the product */
+} cam_rectify;
+
+typedef enum cam_normalize {
+    CAM_NORMALIZE_NONE = 0,
+    CAM_NORMALIZE_MAX,   /* m / max when max > 0, unchanged otherwise */
+    CAM_NORMALIZE_MINMAX /* (m - min) / (max - min); 0 when max == min */
+} cam_normalize;
+
+typedef enum cam_norm_order {
+    CAM_NORMALIZE_AFTER_RESIZE = 0,
+    CAM_NORMALIZE_BEFORE_RESIZE
+} cam_norm_order;
+
+typedef enum cam_interp {
+    CAM_INTERP_BILINEAR = 0,
+    CAM_INTERP_BICUBIC, /* Keys cubic, a = -0.75 (PyTorch, OpenCV) for maps */
+    CAM_INTERP_NEAREST
+} cam_interp;
+
+typedef enum cam_map_target {
+    CAM_TARGET_IMAGE = 0, /* original image through desc.transform (input if none) */
+    CAM_TARGET_INPUT,     /* network input size */
+    CAM_TARGET_FEATURE    /* feature-map resolution, no resampling */
+} cam_map_target;
+
+typedef struct cam_map_desc {
+    cam_map_target target;
+    cam_interp interp;
+    cam_rectify rectify;
+    cam_normalize normalize;
+    cam_norm_order order;
+    const cam_transform *transform; /* for CAM_TARGET_IMAGE; not kept */
+} cam_map_desc;
+
+/* A set of maps for one image. Arrays owned by the struct: cam_maps_free(). */
+typedef struct cam_maps {
+    int n;           /* maps */
+    int width, height;
+    int *classes;    /* n class ids */
+    float *scores;   /* n class scores (logits, from the head's score tensor) */
+    float *data;     /* n x height x width, row-major */
+} cam_maps;
+
+/* M = W[classes] (n x K) times F (K x hw), out n x hw. weights C x K row-major,
+   or NULL for a conv-classifier head (the map of class c is channel c of F, K
+   >= every class). classes must be in [0, C). One thread; allocates nothing. */
+CAM_API cam_result cam_map_compute(const float *weights, int n_weight_rows, int k, const float *features,
+                                   int hw, const int *classes, int n, cam_rectify rectify, float *out);
+/* Resamples a src_w x src_h map to dst_w x dst_h (half-pixel centres, border
+   replicated; dst must not overlap src). Allocates nothing. */
+CAM_API cam_result cam_map_resize(const float *src, int src_w, int src_h, float *dst, int dst_w, int dst_h,
+                                  cam_interp interp);
+/* Resamples a map covering the network input onto the original image through
+   tf: dst is tf->image_width x tf->image_height. Allocates nothing. */
+CAM_API cam_result cam_map_resize_to_image(const float *src, int src_w, int src_h, const cam_transform *tf,
+                                           float *dst, cam_interp interp);
+/* In place over n values; NaN values are skipped for min/max and left as they are. */
+CAM_API void cam_map_normalize(float *map, size_t n, cam_normalize mode);
+/* Min and max over the finite values; returns their count (0: both set to 0). */
+CAM_API size_t cam_map_range(const float *map, size_t n, float *min, float *max);
+
+/* Logits of image b from the CAM head's score tensor after forward (pointer
+   into the net, valid until the next forward). */
+CAM_API cam_result cam_net_scores(cam_net *net, int b, const float **scores, int *n_classes);
+/* Indices of the k largest values, best first (ties: the lower index first).
+   Returns min(k, n). NaN sorts last. */
+CAM_API int cam_scores_topk(const float *scores, int n, int k, int *idx, float *val);
+/* Numerically stable softmax (in place allowed). */
+CAM_API void cam_scores_softmax(const float *x, int n, float *out);
+
+/* Maps of image b for the given classes, or (classes NULL) for the n_classes
+   best classes by score, after forward. desc may be NULL. Allocates out's
+   arrays (free with cam_maps_free, also after a failure). */
+CAM_API cam_result cam_net_maps(cam_net *net, int b, const int *classes, int n_classes, const cam_map_desc *desc,
+                                cam_maps *out);
+CAM_API void cam_maps_free(cam_maps *maps);
+
+/* GAP (or GMP) of the CAM feature tensor for every image of the batch after
+   forward: out is N x K (ask the size with n_images / n_channels NULL-out). */
+CAM_API cam_result cam_net_features(cam_net *net, cam_pool_kind pool, float *out, int *n_images, int *n_channels);
+/* Class name c from the model's cam.labels metadata into buf (truncated,
+   NUL-terminated). Returns buf, or NULL when there is none. */
+CAM_API const char *cam_net_label(const cam_net *net, int c, char *buf, size_t size);
+
+/* >>boxes */
+typedef enum cam_threshold_mode {
+    CAM_THRESHOLD_MAX = 0, /* t * max */
+    CAM_THRESHOLD_RANGE    /* min + t * (max - min) */
+} cam_threshold_mode;
+
+typedef struct cam_box_desc {
+    double threshold;        /* 0: 0.2 (pass a tiny value for a threshold of 0) */
+    int strict;              /* 1: keep m > t instead of m >= t */
+    cam_threshold_mode mode;
+    int connectivity;        /* 0 or 8: 8-connectivity; 4 */
+} cam_box_desc;
+
+/* Scratch bytes cam_map_boxes needs for a w x h map. */
+CAM_API size_t cam_map_boxes_scratch_size(int w, int h);
+/* Thresholds a w x h map and labels its components; writes the boxes of up to
+   max_boxes components, sorted largest first (see 4. above), and returns the
+   number of components (possibly more than max_boxes; 0: no box), or a
+   negative cam_result. desc may be NULL (paper's rule). scratch holds
+   cam_map_boxes_scratch_size(w, h) bytes (a buffer sized for a larger map
+   fits too), aligned as malloc's, or NULL to allocate it. */
+CAM_API int cam_map_boxes(const float *map, int w, int h, const cam_box_desc *desc, cam_box *boxes, int max_boxes,
+                          void *scratch);
+
+typedef struct cam_ilsvrc_desc {
+    double tight; /* 0: 0.5 of max */
+    double loose; /* 0: 0.2 of max */
+    cam_box_desc box; /* connectivity, strict, mode; its threshold is ignored */
+} cam_ilsvrc_desc;
+
+/* The paper's five ILSVRC guesses from the maps of the top-3 classes (maps:
+   3 x h x w in rank order; n_maps 1..3 is fine): top-1 tight, top-1 loose,
+   top-2 tight, top-2 loose, top-3 loose. rank[i] says which map box i came
+   from; a map without a box gives no guess. Returns the number of boxes (0..5)
+   or a negative cam_result. */
+CAM_API int cam_map_boxes_ilsvrc(const float *maps, int n_maps, int w, int h, const cam_ilsvrc_desc *desc,
+                                 cam_box boxes[5], int rank[5]);
+
+/* >>images */
+/* 8-bit RGB image, row-major, 3 bytes per pixel. pixels owned: cam_image_free(). */
+typedef struct cam_image {
+    int width, height;
+    unsigned char *pixels;
+} cam_image;
+
+typedef enum cam_resize_mode {
+    CAM_RESIZE_STRETCH = 0, /* whole image to the input size */
+    CAM_RESIZE_CROP         /* shorter side to resize_size, then centre crop */
+} cam_resize_mode;
+
+typedef enum cam_color {
+    CAM_COLOR_RGB = 0,
+    CAM_COLOR_BGR,
+    CAM_COLOR_GRAY
+} cam_color;
+
+typedef struct cam_preprocess {
+    int width, height;      /* network input size (required) */
+    int channels;           /* 0: 1 for GRAY, else 3 */
+    cam_resize_mode resize;
+    int resize_size;        /* CROP: shorter side before the crop; 0: round(max(w,h) * 256 / 224) */
+    cam_color color;
+    float mean[3];          /* per channel in [0,1] units (GRAY uses [0]) */
+    float std[3];           /* 0 means 1 */
+    cam_interp interp;      /* image resampling: BILINEAR (default) or BICUBIC (a = -0.5, PIL) */
+} cam_preprocess;
+
+#ifndef CAM_NO_STB
+CAM_API cam_result cam_image_load(const char *path, cam_image *img, cam_error *err);
+CAM_API cam_result cam_image_load_memory(const void *data, size_t size, cam_image *img, cam_error *err);
+/* PNG; CAM_ERR_IO on failure. */
+CAM_API cam_result cam_image_write_png(const char *path, const cam_image *img);
+#endif
+/* Allocates a width x height image filled with rgb (NULL: black). */
+CAM_API cam_result cam_image_create(cam_image *img, int width, int height, const unsigned char *rgb);
+CAM_API void cam_image_free(cam_image *img); /* NULL or empty is fine */
+
+/* Fills pp from the net's first input (N x C x H x W) and metadata_props
+   (cam.resize, cam.resize_size, cam.mean, cam.std, cam.color); fields not
+   given stay 0 (defaults). Override fields afterwards. CAM_ERR_FORMAT with
+   the malformed value named in err (may be NULL). */
+CAM_API cam_result cam_preprocess_from_net(const cam_net *net, cam_preprocess *pp, cam_error *err);
+/* Same from metadata values alone (any may be NULL: field left as it is). */
+CAM_API cam_result cam_preprocess_parse(cam_preprocess *pp, const char *resize, const char *resize_size,
+                                        const char *mean, const char *std, const char *color, cam_error *err);
+/* Floats of one preprocessed image: channels x height x width. */
+CAM_API size_t cam_preprocess_floats(const cam_preprocess *pp);
+/* Image to a channels x height x width float tensor in out; tf (may be NULL)
+   receives the input-to-image transform. Allocates its temporaries
+   (resampling taps, one intermediate image). */
+CAM_API cam_result cam_image_preprocess(const cam_image *img, const cam_preprocess *pp, float *out,
+                                        cam_transform *tf);
+/* Undoes the mean/std of a preprocessed C x H x W tensor into a picture (for
+   .npy inputs): allocates img. */
+CAM_API cam_result cam_image_from_tensor(const float *x, const cam_preprocess *pp, cam_image *img);
+
+/* >>pictures */
+/* Jet-coloured heat map blended over img in place: colour = (1-alpha) * pixel +
+   alpha * jet(v) with v = max(m, 0) / max(m) (0 where max <= 0 or NaN). map
+   is img->width x img->height. alpha 0 means 0.5. */
+CAM_API cam_result cam_picture_overlay(cam_image *img, const float *map, float alpha);
+/* Jet colour of v in [0,1] (clamped). */
+CAM_API void cam_picture_jet(float v, unsigned char rgb[3]);
+/* Rectangle outline (inclusive box, thickness >= 1, clipped to the image). */
+CAM_API void cam_picture_box(cam_image *img, const cam_box *box, const unsigned char rgb[3], int thickness);
+/* ASCII text with the built-in 5x7 font (descenders below), top-left at (x, y), each font pixel
+   drawn as scale x scale (0: 1), on a dark background strip. Returns the width drawn. */
+CAM_API int cam_picture_text(cam_image *img, int x, int y, const char *text, const unsigned char rgb[3], int scale);
+/* Grid of overlays of n maps (each img->width x img->height) on copies of img,
+   with a caption per cell ("label score", captions may be NULL), up to cols
+   cells per row (0: ceil(sqrt(n))); each cell is the image scaled so its longer
+   side is cell_max pixels (0: 256). Allocates out. */
+CAM_API cam_result cam_picture_grid(const cam_image *img, const float *maps, int n, const char *const *captions,
+                                    float alpha, int cols, int cell_max, cam_image *out);
+
+#ifdef __cplusplus
+}
+#endif
+/* >>eval-api
+   10. Evaluation: metrics, threshold sweep, linear SVM (declarations)
+
+   BOXES are inclusive integer pixel boxes: width = x1 - x0 + 1. A box with
+   x1 < x0 or y1 < y0 is empty (area 0, IoU 0 with anything).
+
+   CONVENTIONS. How a map becomes a box at threshold tau:
+      CAM_CONVENTION_PAPER (default; Zhou et al. 2016)
+         the raw map (no rectification, no normalisation); a pixel is kept
+         when value >= tau * max(map) (compared in double); the box is the
+         tight bounding box of the largest connected component, largest by
+         pixel count, then larger sum of values, then first in raster order
+         (as cam_map_boxes); connectivity 8 (or 4); no pixel kept, or a map
+         whose max is <= 0 (as cam_map_boxes): empty box.
+      CAM_CONVENTION_WSOL (clovaai/wsolevaluation, CVPR 2020)
+         the map is min-max normalised to [0,1] (a constant map becomes all
+         zeros), then truncated to uint8 q = (uint8)(v * 255); a pixel is kept
+         when q > (int)(tau * max(q)) (strict); components are 8-connected;
+         the largest is the one with the largest cv2.contourArea of its outer
+         contour, computed without tracing: the contour runs through border
+         pixel centres, so its area is that of the component with its holes
+         filled, counted by 2x2 blocks (4 pixels inside: 1, 3 pixels: 1/2);
+         its box follows cv2.boundingRect + the repository's x1 = x + w: one
+         pixel wider and taller than the tight box, clipped to the map; no
+         pixel kept: box (0,0,0,0), which has area 1 as in the repository.
+      The caller resizes: wsolevaluation resizes the CAM bicubically to the
+      network input (224 x 224) before normalising and rescales the ground
+      truth with int(x * 224 / W); the paper upsamples the CAM to the image.
+      Multi-contour (MaxBoxAccV2) boxes include hole contours as cv2's
+      RETR_TREE returns them: a hole (4-connected dropped pixels away from the
+      map's edge) has the box of its own pixels grown by one on every side.
+      tests/eval/wsol_check.py finds every box equal to OpenCV's on CAM-like
+      and noise maps. Ties in area pick the component whose first pixel in
+      raster order is last (cv2's order for top-level contours; a tie with a
+      contour nested in a hole could go the other way).
+
+   THRESHOLD SWEEP. MaxBoxAcc needs the box at every tau of a list (default
+   tau_i = i / 100, i = 0..99 like np.arange(0, 1, 0.01)). cam_sweep visits the
+   pixels once in decreasing order and grows components with union-find, so
+   one map costs one sort plus near-linear work whatever the list length
+   (WSOL adds a pass in increasing order for the holes, and measures the
+   filled area of components around a hole at the thresholds that have one).
+
+   METRICS (cam_eval accumulator, one image at a time, maps are not kept):
+      top-k classification error   the label is not among the k best scores
+      top-k localization error     (ILSVRC) no guess among the first k has
+                                   the right class and IoU >= 0.5 with a
+                                   ground-truth box of that class
+      GT-known localization        box of the true class at tau (default 0.2)
+                                   has IoU >= 0.5 with a ground-truth box
+      BoxAcc(tau, delta)           share of images whose largest-component
+                                   box at tau has IoU >= delta
+      MaxBoxAcc                    max over tau of BoxAcc(tau, 0.5); best tau
+      MaxBoxAccV2                  mean over delta in {0.3, 0.5, 0.7} of
+                                   max over tau of BoxAcc with the best box
+                                   over all components (multi-contour)
+   Ties in scores rank the lower class index first (cam_scores_topk).
+   Boxes are cam_box (section 4); the functions here fill x0..y1 and pixels
+   (the component's pixel count) and leave sum 0.
+
+   SVM. One-vs-rest L2-regularised linear SVM trained by dual coordinate
+   descent (Hsieh et al. 2008), the algorithm of liblinear's -s 1 (L2 loss,
+   default) and -s 3 (L1 loss), with liblinear's -B bias feature. Models read
+   and write liblinear's text model format, so `liblinear-train` models load
+   here and ours load in `liblinear-predict`. Paper section 4: the SVM's
+   weights replace the classifier as CAM class weights (cam_svm_cam_weights).
+*/
+#ifndef CAM_EVAL_API_INCLUDED
+#define CAM_EVAL_API_INCLUDED
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum cam_convention {
+    CAM_CONVENTION_PAPER = 0, /* >= tau * max of the raw map, largest by pixels */
+    CAM_CONVENTION_WSOL       /* min-max, uint8, > , largest contour area */
+} cam_convention;
+
+/* "paper" / "wsol" <-> enum. Parse returns CAM_ERR_INVALID_ARG on other text. */
+CAM_API const char *cam_convention_name(cam_convention c);
+CAM_API cam_result cam_convention_parse(const char *name, cam_convention *out);
+
+/* Intersection over union of inclusive boxes; 0 when either is empty. */
+CAM_API double cam_box_iou(const cam_box *a, const cam_box *b);
+
+/* Box rule shared by the single-threshold call and the sweep. Zero = default. */
+typedef struct cam_box_rule {
+    cam_convention convention;
+    int connectivity; /* 8 (default) or 4; WSOL accepts only 8 */
+} cam_box_rule;
+
+/* Box at one threshold by plain thresholding and labelling (the reference the
+   sweep is tested against). map is h x w row-major; NaN is an error.
+   n_components (may be NULL) gets the number of components; all_boxes (may
+   be NULL) gets up to max_boxes of their boxes (raster order of their first
+   pixel, convention applied). Under WSOL both also count the hole contours
+   (their boxes follow the components'), as cv2.findContours would.
+   Allocates work memory with malloc. */
+CAM_API cam_result cam_map_box_at(const float *map, int h, int w, double tau, const cam_box_rule *rule,
+                                  cam_box *box, int *n_components, cam_box *all_boxes, int max_boxes);
+
+/* >>sweep */
+typedef struct cam_sweep cam_sweep;
+
+typedef struct cam_sweep_desc {
+    cam_box_rule rule;
+    int n_thresholds;          /* 0: 100 */
+    const double *thresholds;  /* any order; NULL: tau_i = i * (1.0 / n) */
+    int max_pixels;            /* buffers for maps up to this many pixels; 0: grow on demand */
+    cam_allocator allocator;   /* zero: malloc/free */
+} cam_sweep_desc;
+
+CAM_API cam_result cam_sweep_create(const cam_sweep_desc *desc, cam_sweep **out);
+CAM_API void cam_sweep_free(cam_sweep *s);
+CAM_API int cam_sweep_count(const cam_sweep *s);        /* number of thresholds */
+CAM_API double cam_sweep_tau(const cam_sweep *s, int i); /* threshold i */
+/* One pass over a map. boxes (may be NULL): n_thresholds boxes, the largest
+   component's at each threshold (as cam_map_box_at gives). best_iou (may be
+   NULL, needs gt): the best IoU at each threshold between any component's box
+   (and, under WSOL, any hole contour's) and any of the n_gt ground-truth
+   boxes. Buffers grow to the largest map seen and are kept for the next. */
+CAM_API cam_result cam_sweep_run(cam_sweep *s, const float *map, int h, int w, const cam_box *gt,
+                                 int n_gt, cam_box *boxes, double *best_iou);
+CAM_API const char *cam_sweep_last_error(const cam_sweep *s);
+
+/* >>metrics */
+typedef struct cam_eval cam_eval;
+
+typedef struct cam_eval_desc {
+    cam_box_rule rule;
+    int n_thresholds;          /* MaxBoxAcc sweep; 0: 100 (tau = 0, 0.01, ..., 0.99) */
+    const double *thresholds;  /* NULL: i / n */
+    double tau;                /* GT-known box threshold; 0: 0.2 (the paper's) */
+    double iou;                /* localization IoU; 0: 0.5 */
+    int top_k;                 /* the "k" of top-k; 0: 5 */
+    cam_allocator allocator;   /* zero: malloc/free (also for its sweep) */
+} cam_eval_desc;
+
+/* One image. Absent parts (NULL pointers) are not counted. */
+typedef struct cam_eval_sample {
+    int label;                     /* the image's ground-truth class */
+    const float *scores;           /* n_classes class scores: classification */
+    int n_classes;
+    const cam_box *gt;             /* ground-truth boxes */
+    const int *gt_labels;          /* their classes; NULL: all are `label` */
+    int n_gt;
+    const int *guess_classes;      /* localization guesses in rank order */
+    const cam_box *guess_boxes;
+    int n_guesses;
+    const float *map;              /* map of class `label`, in gt coordinates: */
+    int map_h, map_w;              /* GT-known loc, MaxBoxAcc, MaxBoxAccV2 */
+} cam_eval_sample;
+
+typedef struct cam_eval_summary {
+    int64_t images;                /* samples added */
+    int64_t n_cls, n_loc, n_map;   /* samples with scores / guesses / map */
+    int64_t top1_cls_ok, topk_cls_ok, top1_loc_ok, topk_loc_ok, gt_known_ok;
+    double top1_cls_err, topk_cls_err;   /* errors in [0,1] (paper tables) */
+    double top1_loc_err, topk_loc_err;
+    double gt_known_loc;           /* accuracy in [0,1] */
+    double maxboxacc;              /* accuracy in [0,1], delta = 0.5, largest box */
+    double best_tau;               /* tau of maxboxacc (first best) */
+    double maxboxacc_v2;           /* mean over deltas 0.3, 0.5, 0.7, all boxes */
+    double maxboxacc_v2_delta[3];  /* each delta's max */
+    double best_tau_v2[3];
+} cam_eval_summary;
+
+CAM_API cam_result cam_eval_create(const cam_eval_desc *desc, cam_eval **out);
+CAM_API void cam_eval_free(cam_eval *ev);
+CAM_API cam_result cam_eval_add(cam_eval *ev, const cam_eval_sample *s);
+/* Rates of what was added so far (0 where nothing was counted). */
+CAM_API cam_result cam_eval_summarize(const cam_eval *ev, cam_eval_summary *out);
+/* BoxAcc(tau_i, desc.iou) curve for the largest box into acc (n >=
+   n_thresholds values); delta must equal desc.iou. */
+CAM_API cam_result cam_eval_boxacc(const cam_eval *ev, double delta, double *acc, int n);
+CAM_API const char *cam_eval_last_error(const cam_eval *ev);
+/* Merges b's counts into a (same desc): per-thread accumulators. */
+CAM_API cam_result cam_eval_merge(cam_eval *a, const cam_eval *b);
+
+/* >>svm */
+typedef enum cam_svm_solver {
+    CAM_SVM_L2LOSS_DUAL = 1, /* liblinear -s 1 (default) */
+    CAM_SVM_L1LOSS_DUAL = 3  /* liblinear -s 3 */
+} cam_svm_solver;
+
+typedef struct cam_svm_desc {
+    int solver;     /* 0: CAM_SVM_L2LOSS_DUAL */
+    double C;       /* 0: 1 */
+    double eps;     /* stopping tolerance on the dual violation; 0: 0.1 */
+    double bias;    /* 0: 1 (liblinear -B 1); negative: no bias term */
+    int max_iter;   /* 0: 1000 */
+    uint64_t seed;  /* shuffling; any value, 0 included */
+} cam_svm_desc;
+
+/* A liblinear model. w is (n_features + has_bias) x n_w row-major as in the
+   file; n_w = 1 for two classes (positive = labels[0]), else n_classes. */
+typedef struct cam_svm {
+    int solver;
+    int n_classes;
+    int n_features;
+    double bias;    /* < 0: none */
+    int n_w;
+    int *labels;    /* n_classes, malloc'd */
+    double *w;      /* malloc'd */
+} cam_svm;
+
+/* Trains on n dense rows x (n x d, row-major) with integer labels y. Labels are
+   ordered as liblinear does: by first appearance, except that a two-class
+   {-1,+1} problem puts +1 first. Free with cam_svm_free(). */
+CAM_API cam_result cam_svm_train(const float *x, int n, int d, const int *y, const cam_svm_desc *desc,
+                                 cam_svm *out, cam_error *err);
+/* Decision values (n_w of them, may be NULL) and the predicted label. */
+CAM_API int cam_svm_predict(const cam_svm *m, const float *x, double *dec);
+CAM_API cam_result cam_svm_save(const cam_svm *m, const char *path, cam_error *err);
+CAM_API cam_result cam_svm_load(const char *path, cam_svm *out, cam_error *err);
+CAM_API cam_result cam_svm_load_memory(const char *text, size_t size, cam_svm *out, cam_error *err);
+CAM_API void cam_svm_free(cam_svm *m); /* frees arrays, zeroes m */
+/* Per-class CAM weights (n_classes x n_features) and biases (n_classes, may
+   be NULL; 0 without a bias term): row c scores labels[c]. Two classes: the
+   second row is the negated first. */
+CAM_API cam_result cam_svm_cam_weights(const cam_svm *m, float *weights, float *bias);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CAM_EVAL_API_INCLUDED */
+/* >>grad-api
+   Backprop saliency (Simonyan et al. 2014), the baseline CAM beats
+      The saliency of class c for one image is |dS_c/dx|, the gradient of the
+      class score S_c (the logit: the graph's first output, or the input of the
+      Softmax/LogSoftmax that produces it) with respect to the input pixels,
+      maxed over colour channels: an H x W map that cam_map_boxes() cuts boxes
+      from exactly like a CAM (resize it to the image first with
+      cam_map_resize_to_image() when the input was cropped or stretched).
+
+         cam_tensor in = {CAM_FLOAT32, 4, {1, 3, 224, 224}, x};
+         float *sal = malloc(224 * 224 * sizeof(float));
+         cam_net_saliency(net, &in, 0, -1, sal, NULL);  // top-1 class of image 0
+         cam_box box; int n = cam_map_boxes(sal, 224, 224, NULL, &box, 1, NULL);
+         int top5[5] = {...}; float *m5 = malloc(5 * 224 * 224 * sizeof(float));
+         cam_net_saliency_maps(net, &in, 0, top5, 5, m5, NULL); // one forward, 5 sweeps
+         cam_map_desc md = {0}; md.transform = &tf; cam_maps maps;   // as cam_net_maps():
+         cam_net_backprop_maps(net, &in, 0, NULL, 5, &md, &maps);    // top-5, on the image
+
+      How: a forward pass that keeps every intermediate tensor (its own
+      allocation, through the net's allocator, freed before return; the
+      engine's own operator code runs it), then a reverse sweep over the
+      compiled steps. Convolutions are differentiated with their folded
+      BatchNormalization, fused residual Add and fused activation; the input
+      gradient of a dense conv is a GEMM with the engine's kernel plus col2im.
+      Operators with a backward: Conv (any kernel, stride, pad, dilation,
+      group, depthwise), BatchNormalization, Relu, Clip, LeakyRelu, Sigmoid,
+      HardSigmoid, HardSwish, Tanh, PRelu (constant slope), Exp, Neg, Abs,
+      Sqrt, Reciprocal, Add, Sub, Mul, Div, Sum, Mean (broadcasting), MaxPool,
+      AveragePool, GlobalAveragePool, GlobalMaxPool, ReduceMean, LRN, Concat,
+      Flatten, Reshape, Squeeze, Unsqueeze, Identity, Dropout, Transpose,
+      Slice, Pad, Gemm, MatMul, Softmax, LogSoftmax, Cast (float). Operators
+      that do not depend on the input (shape arithmetic, constants) need none.
+      Elsewhere CAM_ERR_UNSUPPORTED, the message (cam_net_last_error) naming
+      the operator and node. Derivatives at kinks follow PyTorch: Relu and
+      Clip pass the gradient only strictly inside (x > 0, min < x < max),
+      LeakyRelu uses the slope at x <= 0, max pools send it to the first
+      maximum of the window.
+
+      Unlike cam_net_forward(), these calls allocate (about the activations of
+      a forward, kept, plus one gradient buffer per tensor on the path).
+      The net must have one float32 input (the image batch N x C x H x W).
+      After return the net holds the forward results of `input` exactly as
+      after cam_net_forward() (scores, CAM features: a CAM can be computed
+      from the same call). Nothing is kept between calls. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Whether op_type has a backward in cam_net_gradient(). */
+CAM_API int cam_grad_supports_op(const char *op_type);
+
+/* dS_c/dx for image `image` of input (N x C x H x W): out receives
+   cam_tensor_count(input) floats (the other images' rows are 0, images being
+   independent). class_index < 0 picks the top-scoring class of that image;
+   *class_out (may be NULL) receives the class used. Errors:
+   CAM_ERR_INVALID_ARG (NULL, image or class out of range, not one float32
+   input), CAM_ERR_UNSUPPORTED (an operator on the path has no backward),
+   CAM_ERR_NOMEM, and whatever cam_net_forward() returns. */
+CAM_API cam_result cam_net_gradient(cam_net *net, const cam_tensor *input, int image, int class_index, float *out,
+                                    int *class_out);
+
+/* The saliency map of image `image`: out receives H x W floats,
+   max over channels of |dS_c/dx| (same arguments and errors as above). */
+CAM_API cam_result cam_net_saliency(cam_net *net, const cam_tensor *input, int image, int class_index, float *out,
+                                    int *class_out);
+
+/* Saliency maps of several classes of one image from one forward pass (a
+   reverse sweep each): out receives n_classes x H x W floats, map j for
+   classes[j] (< 0: the top-1 class); classes_out (n_classes, may be NULL)
+   receives the classes used. The cheap way to get the top-k maps, as
+   cam_net_maps() gives CAMs. Errors as cam_net_gradient(). */
+CAM_API cam_result cam_net_saliency_maps(cam_net *net, const cam_tensor *input, int image, const int *classes, int n_classes,
+                                         float *out, int *classes_out);
+
+/* The saliency maps as cam_net_maps() gives CAMs, for a drop-in "method":
+   runs the forward for `input`, takes classes (NULL: the top n_classes by
+   score), and fills out (free with cam_maps_free()) with n_classes maps,
+   scores and classes. desc as cam_net_maps(): target IMAGE through
+   desc->transform (resampled with desc->interp) or, without a transform,
+   INPUT; FEATURE means the input resolution too (saliency has no feature
+   map); normalize and order apply; rectify is ignored (saliency is >= 0). */
+CAM_API cam_result cam_net_backprop_maps(cam_net *net, const cam_tensor *input, int b, const int *classes, int n_classes,
+                                         const cam_map_desc *desc, cam_maps *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CAM_H_INCLUDED */
 
@@ -353,7 +994,296 @@ CAM_API const char *cam_net_head_error(const cam_net *net);
 /* >>implementation */
 
 #include "cam_simd.h"
-#include "dev/cam_threadpool.inc"
+/* >>threadpool
+   Persistent thread pool for per-layer fork/join. At batch 1 a layer can take
+   tens of microseconds, so waking workers must cost far less than that:
+   workers spin on a generation counter for a while (CAM__POOL_SPIN rounds of
+   a pause instruction, ~50-100 us) before sleeping on a condition variable,
+   and the caller runs tasks too. Tasks are handed out one at a time through
+   an atomic counter; which thread runs which task varies between runs, so
+   kernels must not let results depend on it (they split by output ranges).
+
+   cam__threadpool_run() is not reentrant and must be called from one thread
+   at a time (the net's forward). With CAM_NO_THREADS (or on Windows, which
+   has no pthreads here) everything runs on the caller. */
+#ifndef CAM__THREADPOOL_INCLUDED
+#define CAM__THREADPOOL_INCLUDED
+
+#include <stdlib.h>
+#include <string.h>
+
+#if !defined(CAM_NO_THREADS) && defined(_WIN32)
+#define CAM_NO_THREADS
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define CAM__POOL_FN static __attribute__((unused))
+#else
+#define CAM__POOL_FN static
+#endif
+
+typedef void (*cam__task_fn)(void *ctx, int task, int thread); /* thread in [0, n_threads) */
+typedef struct cam__threadpool cam__threadpool;
+
+#ifndef CAM__POOL_SPIN
+#define CAM__POOL_SPIN 4000
+#endif
+
+#if !defined(CAM_NO_THREADS)
+#include <pthread.h>
+#include <unistd.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define CAM__CPU_RELAX() _mm_pause()
+#elif defined(__aarch64__)
+#define CAM__CPU_RELAX() __asm__ __volatile__("yield" ::: "memory")
+#else
+#define CAM__CPU_RELAX() ((void)0)
+#endif
+
+typedef struct cam__pool_worker {
+    cam__threadpool *pool;
+    int index; /* 1 .. n_threads-1; the caller is 0 */
+} cam__pool_worker;
+
+struct cam__threadpool {
+    int n_threads;
+    int n_started;
+    cam_allocator alloc;
+    pthread_t *threads;
+    cam__pool_worker *workers;
+    pthread_mutex_t mu;
+    pthread_cond_t wake;   /* workers sleep here */
+    pthread_cond_t done;   /* the caller sleeps here */
+    /* Job, published by bumping 'generation' (release) after it is written. */
+    cam__task_fn fn;
+    void *ctx;
+    int n_tasks;
+    int next;              /* next task to hand out */
+    int busy;              /* workers not yet finished with this generation */
+    unsigned generation;
+    int sleepers;          /* workers inside the wake wait */
+    int caller_sleeping;
+    int stop;
+};
+
+static void *cam__pool_alloc(const cam_allocator *a, size_t size)
+{
+    if (a->alloc) return a->alloc(size, 64, a->user);
+    return malloc(size);
+}
+
+static void cam__pool_free(const cam_allocator *a, void *ptr)
+{
+    if (!ptr) return;
+    if (a->alloc) {
+        if (a->free) a->free(ptr, a->user);
+        return;
+    }
+    free(ptr);
+}
+
+static void cam__pool_work(cam__threadpool *p, int thread)
+{
+    cam__task_fn fn = p->fn;
+    void *ctx = p->ctx;
+    int n = p->n_tasks;
+    for (;;) {
+        int t = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+        if (t >= n) break;
+        fn(ctx, t, thread);
+    }
+}
+
+static void *cam__pool_main(void *arg)
+{
+    cam__pool_worker *w = (cam__pool_worker *)arg;
+    cam__threadpool *p = w->pool;
+    unsigned seen = 0;
+    for (;;) {
+        unsigned g = __atomic_load_n(&p->generation, __ATOMIC_ACQUIRE);
+        int spin;
+        for (spin = 0; g == seen && spin < CAM__POOL_SPIN; ++spin) {
+            CAM__CPU_RELAX();
+            g = __atomic_load_n(&p->generation, __ATOMIC_ACQUIRE);
+        }
+        if (g == seen) {
+            /* sleepers++ and the generation check are both seq_cst, as are
+               the caller's generation bump and its sleepers check, so either
+               we see the new generation or the caller sees us and signals. */
+            pthread_mutex_lock(&p->mu);
+            __atomic_add_fetch(&p->sleepers, 1, __ATOMIC_SEQ_CST);
+            while ((g = __atomic_load_n(&p->generation, __ATOMIC_SEQ_CST)) == seen &&
+                   !__atomic_load_n(&p->stop, __ATOMIC_SEQ_CST))
+                pthread_cond_wait(&p->wake, &p->mu);
+            __atomic_sub_fetch(&p->sleepers, 1, __ATOMIC_SEQ_CST);
+            pthread_mutex_unlock(&p->mu);
+        }
+        if (__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE)) break;
+        seen = g;
+        cam__pool_work(p, w->index);
+        if (__atomic_sub_fetch(&p->busy, 1, __ATOMIC_SEQ_CST) == 0 &&
+            __atomic_load_n(&p->caller_sleeping, __ATOMIC_SEQ_CST)) {
+            pthread_mutex_lock(&p->mu);
+            pthread_cond_signal(&p->done);
+            pthread_mutex_unlock(&p->mu);
+        }
+    }
+    return NULL;
+}
+
+CAM__POOL_FN void cam__threadpool_destroy(cam__threadpool *p)
+{
+    int i;
+    cam_allocator a;
+    if (!p) return;
+    pthread_mutex_lock(&p->mu);
+    __atomic_store_n(&p->stop, 1, __ATOMIC_SEQ_CST);
+    __atomic_add_fetch(&p->generation, 1, __ATOMIC_SEQ_CST);
+    pthread_cond_broadcast(&p->wake);
+    pthread_mutex_unlock(&p->mu);
+    for (i = 0; i < p->n_started; ++i) pthread_join(p->threads[i], NULL);
+    pthread_cond_destroy(&p->done);
+    pthread_cond_destroy(&p->wake);
+    pthread_mutex_destroy(&p->mu);
+    a = p->alloc;
+    cam__pool_free(&a, p->threads);
+    cam__pool_free(&a, p->workers);
+    cam__pool_free(&a, p);
+}
+
+/* n_threads counts the caller; <= 0 means cam__cpu_count(). a may be NULL. */
+CAM__POOL_FN int cam__cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : (n > 1024 ? 1024 : (int)n);
+}
+
+CAM__POOL_FN cam_result cam__threadpool_create(cam__threadpool **out, int n_threads, const cam_allocator *a)
+{
+    cam__threadpool *p;
+    cam_allocator al;
+    int i, nw;
+    *out = NULL;
+    if (a) al = *a;
+    else memset(&al, 0, sizeof al);
+    if (n_threads <= 0) n_threads = cam__cpu_count();
+    if (n_threads > 1024) return CAM_ERR_INVALID_ARG;
+    nw = n_threads - 1;
+    p = (cam__threadpool *)cam__pool_alloc(&al, sizeof *p);
+    if (!p) return CAM_ERR_NOMEM;
+    memset(p, 0, sizeof *p);
+    p->alloc = al;
+    p->n_threads = n_threads;
+    if (nw > 0) {
+        p->threads = (pthread_t *)cam__pool_alloc(&al, sizeof(pthread_t) * (size_t)nw);
+        p->workers = (cam__pool_worker *)cam__pool_alloc(&al, sizeof(cam__pool_worker) * (size_t)nw);
+        if (!p->threads || !p->workers) {
+            cam__pool_free(&al, p->threads);
+            cam__pool_free(&al, p->workers);
+            cam__pool_free(&al, p);
+            return CAM_ERR_NOMEM;
+        }
+    }
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->wake, NULL);
+    pthread_cond_init(&p->done, NULL);
+    for (i = 0; i < nw; ++i) {
+        p->workers[i].pool = p;
+        p->workers[i].index = i + 1;
+        if (pthread_create(&p->threads[i], NULL, cam__pool_main, &p->workers[i]) != 0) {
+            cam__threadpool_destroy(p);
+            return CAM_ERR_NOMEM;
+        }
+        p->n_started = i + 1;
+    }
+    *out = p;
+    return CAM_OK;
+}
+
+CAM__POOL_FN int cam__threadpool_threads(const cam__threadpool *p) { return p ? p->n_threads : 1; }
+
+/* Runs fn(ctx, task, thread) for every task in [0, n_tasks) exactly once and
+   returns when all have finished. The caller is thread 0. */
+CAM__POOL_FN void cam__threadpool_run(cam__threadpool *p, cam__task_fn fn, void *ctx, int n_tasks)
+{
+    int spin;
+    if (n_tasks <= 0) return;
+    if (!p || p->n_started == 0 || n_tasks == 1) {
+        int t;
+        for (t = 0; t < n_tasks; ++t) fn(ctx, t, 0);
+        return;
+    }
+    p->fn = fn;
+    p->ctx = ctx;
+    p->n_tasks = n_tasks;
+    __atomic_store_n(&p->next, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&p->busy, p->n_started, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&p->generation, 1, __ATOMIC_SEQ_CST); /* publishes the job */
+    if (__atomic_load_n(&p->sleepers, __ATOMIC_SEQ_CST) > 0) {
+        pthread_mutex_lock(&p->mu);
+        pthread_cond_broadcast(&p->wake);
+        pthread_mutex_unlock(&p->mu);
+    }
+    cam__pool_work(p, 0);
+    for (spin = 0; __atomic_load_n(&p->busy, __ATOMIC_ACQUIRE) > 0 && spin < CAM__POOL_SPIN; ++spin)
+        CAM__CPU_RELAX();
+    if (__atomic_load_n(&p->busy, __ATOMIC_ACQUIRE) > 0) {
+        pthread_mutex_lock(&p->mu);
+        __atomic_store_n(&p->caller_sleeping, 1, __ATOMIC_SEQ_CST);
+        while (__atomic_load_n(&p->busy, __ATOMIC_SEQ_CST) > 0) pthread_cond_wait(&p->done, &p->mu);
+        __atomic_store_n(&p->caller_sleeping, 0, __ATOMIC_SEQ_CST);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+#else /* CAM_NO_THREADS: the same API, everything on the caller */
+
+struct cam__threadpool {
+    int n_threads;
+    cam_allocator alloc;
+};
+
+CAM__POOL_FN int cam__cpu_count(void) { return 1; }
+
+CAM__POOL_FN cam_result cam__threadpool_create(cam__threadpool **out, int n_threads, const cam_allocator *a)
+{
+    cam__threadpool *p;
+    cam_allocator al;
+    (void)n_threads;
+    *out = NULL;
+    if (a) al = *a;
+    else memset(&al, 0, sizeof al);
+    p = (cam__threadpool *)(al.alloc ? al.alloc(sizeof *p, 64, al.user) : malloc(sizeof *p));
+    if (!p) return CAM_ERR_NOMEM;
+    p->n_threads = 1;
+    p->alloc = al;
+    *out = p;
+    return CAM_OK;
+}
+
+CAM__POOL_FN void cam__threadpool_destroy(cam__threadpool *p)
+{
+    if (!p) return;
+    if (p->alloc.alloc) {
+        if (p->alloc.free) p->alloc.free(p, p->alloc.user);
+    } else {
+        free(p);
+    }
+}
+
+CAM__POOL_FN int cam__threadpool_threads(const cam__threadpool *p) { return p ? 1 : 1; }
+
+CAM__POOL_FN void cam__threadpool_run(cam__threadpool *p, cam__task_fn fn, void *ctx, int n_tasks)
+{
+    int t;
+    (void)p;
+    for (t = 0; t < n_tasks; ++t) fn(ctx, t, 0);
+}
+#endif /* CAM_NO_THREADS */
+
+#endif /* CAM__THREADPOOL_INCLUDED */
 
 /* >>engine */
 #include <stdlib.h>
@@ -4815,9 +5745,4503 @@ CAM_API cam_result cam_npy_save(const char *path, const cam_tensor *t, cam_error
 }
 /* >>engine-end */
 
-#include "dev/cam_vis_impl.inc"
-#include "dev/cam_eval_impl.inc"
-#include "dev/cam_grad_impl.inc"
+/* >>vis-implementation: CAM maps, boxes, images, preprocessing, pictures */
+
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include <math.h>
+#include <float.h>
+#include <limits.h>
+
+#if !defined(CAM_NO_STB)
+#if !defined(CAM_NO_STB_IMPLEMENTATION)
+/* stb_image and stb_image_write are compiled here, with the formats cam
+   reads. A program that compiles stb itself (or links libstb) defines
+   CAM_NO_STB_IMPLEMENTATION so the symbols exist once. */
+#ifndef STBI_MAX_DIMENSIONS
+#define STBI_MAX_DIMENSIONS CAM_MAX_IMAGE_DIM
+#endif
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_ONLY_JPEG
+#define STBI_ONLY_PNG
+#define STBI_ONLY_BMP
+#define STBI_ONLY_TGA
+#define STBI_ONLY_GIF
+#define STBI_ONLY_PNM
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#endif
+#include <stb/stb_image.h>
+#include <stb/stb_image_write.h>
+#endif /* CAM_NO_STB */
+
+#if defined(__AVX2__) && defined(__FMA__) && !defined(CAM_NO_SIMD)
+#include <immintrin.h>
+#define CAM__VIS_AVX2 1
+#endif
+
+/* >>transform */
+CAM_API void cam_transform_identity(cam_transform *tf, int width, int height)
+{
+    memset(tf, 0, sizeof *tf);
+    tf->image_width = tf->input_width = width;
+    tf->image_height = tf->input_height = height;
+    tf->scale_x = tf->scale_y = 1.0;
+}
+
+CAM_API void cam_transform_point(const cam_transform *tf, double u, double v, double *x, double *y)
+{
+    if (x)
+        *x = u * tf->scale_x + tf->offset_x;
+    if (y)
+        *y = v * tf->scale_y + tf->offset_y;
+}
+
+CAM_API cam_result cam_transform_box(const cam_transform *tf, const cam_box *in, cam_box *out)
+{
+    double ax, ay, bx, by;
+    cam_box b;
+    if (!tf || !in || !out || in->x1 < in->x0 || in->y1 < in->y0)
+        return CAM_ERR_INVALID_ARG;
+    /* Input pixel x0 spans [x0, x0+1) in input units: cover both edges. The
+       small epsilon keeps exact integer edges from spilling into the next pixel. */
+    cam_transform_point(tf, in->x0, in->y0, &ax, &ay);
+    cam_transform_point(tf, in->x1 + 1.0, in->y1 + 1.0, &bx, &by);
+    b.x0 = (int)floor(ax + 1e-9);
+    b.y0 = (int)floor(ay + 1e-9);
+    b.x1 = (int)ceil(bx - 1e-9) - 1;
+    b.y1 = (int)ceil(by - 1e-9) - 1;
+    if (b.x0 < 0) b.x0 = 0;
+    if (b.y0 < 0) b.y0 = 0;
+    if (b.x1 > tf->image_width - 1) b.x1 = tf->image_width - 1;
+    if (b.y1 > tf->image_height - 1) b.y1 = tf->image_height - 1;
+    b.pixels = 0;
+    b.sum = in->sum;
+    if (b.x1 < b.x0 || b.y1 < b.y0)
+        return CAM_ERR_NOT_FOUND;
+    *out = b;
+    return CAM_OK;
+}
+
+/* >>maps */
+/* Class-block x pixel-block tile of W[classes] * F. F is packed per pixel block
+   into a K-chunk x 16 panel (zero beyond hw) so the panel stays in L1 while
+   every class block streams its weight rows past it; each output element is
+   one fixed sequence of FMAs over k, whatever the block it lands in. */
+#define CAM__MAP_PB 16  /* pixels per block (two AVX vectors) */
+#define CAM__MAP_CB 6   /* classes per block: 12 accumulators */
+#define CAM__MAP_KB 256 /* k per panel: 16 KiB */
+
+static void cam__map_block(const float *const *wr, int kc, const float *panel, float acc[CAM__MAP_CB][CAM__MAP_PB],
+                           int first, int poswt)
+{
+#ifdef CAM__VIS_AVX2
+    __m256 a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51;
+    const __m256 zero = _mm256_setzero_ps();
+    int k;
+    if (first) {
+        a00 = a01 = a10 = a11 = a20 = a21 = a30 = a31 = a40 = a41 = a50 = a51 = zero;
+    } else {
+        a00 = _mm256_loadu_ps(acc[0]), a01 = _mm256_loadu_ps(acc[0] + 8);
+        a10 = _mm256_loadu_ps(acc[1]), a11 = _mm256_loadu_ps(acc[1] + 8);
+        a20 = _mm256_loadu_ps(acc[2]), a21 = _mm256_loadu_ps(acc[2] + 8);
+        a30 = _mm256_loadu_ps(acc[3]), a31 = _mm256_loadu_ps(acc[3] + 8);
+        a40 = _mm256_loadu_ps(acc[4]), a41 = _mm256_loadu_ps(acc[4] + 8);
+        a50 = _mm256_loadu_ps(acc[5]), a51 = _mm256_loadu_ps(acc[5] + 8);
+    }
+#define CAM__MAP_ROW(j, x0, x1)                                   \
+    {                                                             \
+        __m256 w_ = _mm256_broadcast_ss(wr[j] + k);               \
+        if (poswt)                                                \
+            w_ = _mm256_max_ps(w_, zero);                         \
+        x0 = _mm256_fmadd_ps(w_, f0, x0);                         \
+        x1 = _mm256_fmadd_ps(w_, f1, x1);                         \
+    }
+    for (k = 0; k < kc; k++) {
+        const __m256 f0 = _mm256_loadu_ps(panel + (size_t)k * CAM__MAP_PB);
+        const __m256 f1 = _mm256_loadu_ps(panel + (size_t)k * CAM__MAP_PB + 8);
+        CAM__MAP_ROW(0, a00, a01)
+        CAM__MAP_ROW(1, a10, a11)
+        CAM__MAP_ROW(2, a20, a21)
+        CAM__MAP_ROW(3, a30, a31)
+        CAM__MAP_ROW(4, a40, a41)
+        CAM__MAP_ROW(5, a50, a51)
+    }
+#undef CAM__MAP_ROW
+    _mm256_storeu_ps(acc[0], a00), _mm256_storeu_ps(acc[0] + 8, a01);
+    _mm256_storeu_ps(acc[1], a10), _mm256_storeu_ps(acc[1] + 8, a11);
+    _mm256_storeu_ps(acc[2], a20), _mm256_storeu_ps(acc[2] + 8, a21);
+    _mm256_storeu_ps(acc[3], a30), _mm256_storeu_ps(acc[3] + 8, a31);
+    _mm256_storeu_ps(acc[4], a40), _mm256_storeu_ps(acc[4] + 8, a41);
+    _mm256_storeu_ps(acc[5], a50), _mm256_storeu_ps(acc[5] + 8, a51);
+#else
+    int j, k, p;
+    if (first)
+        memset(acc, 0, sizeof(float) * CAM__MAP_CB * CAM__MAP_PB);
+    for (j = 0; j < CAM__MAP_CB; j++) {
+        float *a = acc[j];
+        for (k = 0; k < kc; k++) {
+            float w = wr[j][k];
+            const float *f = panel + (size_t)k * CAM__MAP_PB;
+            if (poswt && !(w > 0.0f))
+                w = 0.0f;
+            for (p = 0; p < CAM__MAP_PB; p++)
+                a[p] += w * f[p];
+        }
+    }
+#endif
+}
+
+/* The same tile for a last pixel block of at most 8 pixels (hw = 49 leaves
+   1): one vector per class instead of two. */
+static void cam__map_block8(const float *const *wr, int kc, const float *panel, float acc[CAM__MAP_CB][CAM__MAP_PB],
+                            int first, int poswt)
+{
+#ifdef CAM__VIS_AVX2
+    __m256 a0, a1, a2, a3, a4, a5;
+    const __m256 zero = _mm256_setzero_ps();
+    int k;
+    if (first) {
+        a0 = a1 = a2 = a3 = a4 = a5 = zero;
+    } else {
+        a0 = _mm256_loadu_ps(acc[0]), a1 = _mm256_loadu_ps(acc[1]), a2 = _mm256_loadu_ps(acc[2]);
+        a3 = _mm256_loadu_ps(acc[3]), a4 = _mm256_loadu_ps(acc[4]), a5 = _mm256_loadu_ps(acc[5]);
+    }
+#define CAM__MAP_ROW8(j, x0)                                      \
+    {                                                             \
+        __m256 w_ = _mm256_broadcast_ss(wr[j] + k);               \
+        if (poswt)                                                \
+            w_ = _mm256_max_ps(w_, zero);                         \
+        x0 = _mm256_fmadd_ps(w_, f0, x0);                         \
+    }
+    for (k = 0; k < kc; k++) {
+        const __m256 f0 = _mm256_loadu_ps(panel + (size_t)k * CAM__MAP_PB);
+        CAM__MAP_ROW8(0, a0)
+        CAM__MAP_ROW8(1, a1)
+        CAM__MAP_ROW8(2, a2)
+        CAM__MAP_ROW8(3, a3)
+        CAM__MAP_ROW8(4, a4)
+        CAM__MAP_ROW8(5, a5)
+    }
+#undef CAM__MAP_ROW8
+    _mm256_storeu_ps(acc[0], a0), _mm256_storeu_ps(acc[1], a1), _mm256_storeu_ps(acc[2], a2);
+    _mm256_storeu_ps(acc[3], a3), _mm256_storeu_ps(acc[4], a4), _mm256_storeu_ps(acc[5], a5);
+#else
+    cam__map_block(wr, kc, panel, acc, first, poswt);
+#endif
+}
+
+CAM_API cam_result cam_map_compute(const float *weights, int n_weight_rows, int k, const float *features, int hw,
+                                   const int *classes, int n, cam_rectify rectify, float *out)
+{
+    float panel[CAM__MAP_KB * CAM__MAP_PB];
+    float acc[CAM__MAP_CB][CAM__MAP_PB];
+    const float *wr[CAM__MAP_CB];
+    int i, p0, k0, c0, j, p;
+    if (!features || !classes || !out || k <= 0 || hw <= 0 || n < 0 || (int)rectify < 0 ||
+        (int)rectify > (int)CAM_RECTIFY_POSITIVE_WEIGHTS)
+        return CAM_ERR_INVALID_ARG;
+    for (i = 0; i < n; i++) {
+        int lim = weights ? n_weight_rows : k;
+        if (classes[i] < 0 || classes[i] >= lim)
+            return CAM_ERR_INVALID_ARG;
+    }
+    memset(acc, 0, sizeof acc); /* rows past the last class hold finite junk, never stored */
+    if (!weights) {
+        /* Conv-classifier head: the class map is the class channel itself. */
+        for (i = 0; i < n; i++) {
+            const float *src = features + (size_t)classes[i] * hw;
+            float *dst = out + (size_t)i * hw;
+            for (p = 0; p < hw; p++)
+                dst[p] = rectify != CAM_RECTIFY_RELU || src[p] > 0.0f || src[p] != src[p] ? src[p] : 0.0f;
+        }
+        return CAM_OK;
+    }
+    for (p0 = 0; p0 < hw; p0 += CAM__MAP_PB) {
+        int pn = hw - p0 < CAM__MAP_PB ? hw - p0 : CAM__MAP_PB;
+        for (k0 = 0; k0 < k; k0 += CAM__MAP_KB) {
+            int kc = k - k0 < CAM__MAP_KB ? k - k0 : CAM__MAP_KB, kk;
+            for (kk = 0; kk < kc; kk++) {
+                const float *f = features + (size_t)(k0 + kk) * hw + p0;
+                float *d = panel + (size_t)kk * CAM__MAP_PB;
+                for (p = 0; p < pn; p++)
+                    d[p] = f[p];
+                for (; p < CAM__MAP_PB; p++)
+                    d[p] = 0.0f;
+            }
+            for (c0 = 0; c0 < n; c0 += CAM__MAP_CB) {
+                int cn = n - c0 < CAM__MAP_CB ? n - c0 : CAM__MAP_CB;
+                for (j = 0; j < CAM__MAP_CB; j++)
+                    wr[j] = weights + (size_t)classes[c0 + (j < cn ? j : cn - 1)] * k + k0;
+                if (k0 > 0) /* partial sums of the previous panels */
+                    for (j = 0; j < cn; j++)
+                        memcpy(acc[j], out + (size_t)(c0 + j) * hw + p0, sizeof(float) * pn);
+                if (pn <= 8)
+                    cam__map_block8(wr, kc, panel, acc, k0 == 0, rectify == CAM_RECTIFY_POSITIVE_WEIGHTS);
+                else
+                    cam__map_block(wr, kc, panel, acc, k0 == 0, rectify == CAM_RECTIFY_POSITIVE_WEIGHTS);
+                for (j = 0; j < cn; j++)
+                    memcpy(out + (size_t)(c0 + j) * hw + p0, acc[j], sizeof(float) * pn);
+            }
+        }
+    }
+    if (rectify == CAM_RECTIFY_RELU)
+        for (p = 0; p < n; p++) {
+            float *o = out + (size_t)p * hw;
+            for (i = 0; i < hw; i++)
+                if (!(o[i] > 0.0f) && o[i] == o[i])
+                    o[i] = 0.0f;
+        }
+    return CAM_OK;
+}
+
+/* Resampling taps for one output position. Source position s (in source pixel
+   index units, centres at integers) = (d + 0.5) * scale + offset - 0.5. Taps
+   outside the source are clamped to the border (replication). */
+typedef struct cam__vis_taps {
+    int idx[4];
+    float w[4];
+} cam__vis_taps;
+
+static float cam__vis_cubic(float x, float a)
+{
+    x = fabsf(x);
+    if (x <= 1.0f)
+        return ((a + 2.0f) * x - (a + 3.0f)) * x * x + 1.0f;
+    if (x < 2.0f)
+        return ((a * x - 5.0f * a) * x + 8.0f * a) * x - 4.0f * a;
+    return 0.0f;
+}
+
+static int cam__vis_clampi(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+static int cam__vis_taps_at(double s, int n, cam_interp interp, cam__vis_taps *t)
+{
+    double fl = floor(s);
+    int i0, j;
+    float f;
+    if (fl < -4.0) fl = -4.0; /* far outside: all taps clamp to the edge anyway */
+    if (fl > n + 4.0) fl = n + 4.0;
+    i0 = (int)fl;
+    f = (float)(s - fl);
+    if (interp == CAM_INTERP_NEAREST) {
+        t->idx[0] = cam__vis_clampi(f >= 0.5f ? i0 + 1 : i0, 0, n - 1);
+        t->w[0] = 1.0f;
+        return 1;
+    }
+    if (interp == CAM_INTERP_BICUBIC) {
+        for (j = 0; j < 4; j++) {
+            t->idx[j] = cam__vis_clampi(i0 - 1 + j, 0, n - 1);
+            t->w[j] = cam__vis_cubic(f + 1.0f - (float)j, -0.75f);
+        }
+        return 4;
+    }
+    t->idx[0] = cam__vis_clampi(i0, 0, n - 1);
+    t->idx[1] = cam__vis_clampi(i0 + 1, 0, n - 1);
+    t->w[0] = 1.0f - f;
+    t->w[1] = f;
+    return 2;
+}
+
+/* Separable resampling without heap memory: columns go in chunks; within a
+   chunk each source row needed is interpolated horizontally once into a
+   5-slot ring (slot = row % 5 keeps the up to 4 consecutive rows of a bicubic
+   output row apart), and each output row is a weighted sum of cached rows. */
+static void cam__vis_resample_map(const float *src, int sw, int sh, float *dst, int dw, int dh, double sx, double ox,
+                                  double sy, double oy, cam_interp interp)
+{
+    enum { CHUNK = 256, SLOTS = 5 };
+    cam__vis_taps xt[CHUNK];
+    float ring[SLOTS][CHUNK];
+    int slot_row[SLOTS];
+    int x0, x, y, i, j;
+    for (x0 = 0; x0 < dw; x0 += CHUNK) {
+        int xn = dw - x0 < CHUNK ? dw - x0 : CHUNK, nt = 0;
+        for (x = 0; x < xn; x++)
+            nt = cam__vis_taps_at((x0 + x + 0.5) * sx + ox - 0.5, sw, interp, &xt[x]);
+        for (i = 0; i < SLOTS; i++)
+            slot_row[i] = -1;
+        for (y = 0; y < dh; y++) {
+            cam__vis_taps yt;
+            int nty = cam__vis_taps_at((y + 0.5) * sy + oy - 0.5, sh, interp, &yt);
+            const float *rows[4];
+            float *d = dst + (size_t)y * dw + x0;
+            for (i = 0; i < nty; i++) {
+                int r = yt.idx[i], sl = r % SLOTS;
+                if (slot_row[sl] != r) {
+                    const float *sr = src + (size_t)r * sw;
+                    float *o = ring[sl];
+                    for (x = 0; x < xn; x++) {
+                        const cam__vis_taps *t = &xt[x];
+                        float v = 0.0f;
+                        for (j = 0; j < nt; j++)
+                            v += sr[t->idx[j]] * t->w[j];
+                        o[x] = v;
+                    }
+                    slot_row[sl] = r;
+                }
+                rows[i] = ring[sl];
+            }
+            x = 0;
+#ifdef CAM__VIS_AVX2
+            for (; x + 8 <= xn; x += 8) {
+                __m256 acc = _mm256_mul_ps(_mm256_set1_ps(yt.w[0]), _mm256_loadu_ps(rows[0] + x));
+                for (i = 1; i < nty; i++)
+                    acc = _mm256_fmadd_ps(_mm256_set1_ps(yt.w[i]), _mm256_loadu_ps(rows[i] + x), acc);
+                _mm256_storeu_ps(d + x, acc);
+            }
+#endif
+            for (; x < xn; x++) {
+                float v = yt.w[0] * rows[0][x];
+                for (i = 1; i < nty; i++)
+                    v += yt.w[i] * rows[i][x];
+                d[x] = v;
+            }
+        }
+    }
+}
+
+static int cam__vis_interp_ok(cam_interp interp)
+{
+    return (int)interp >= 0 && (int)interp <= (int)CAM_INTERP_NEAREST;
+}
+
+CAM_API cam_result cam_map_resize(const float *src, int src_w, int src_h, float *dst, int dst_w, int dst_h,
+                                  cam_interp interp)
+{
+    if (!src || !dst || src_w <= 0 || src_h <= 0 || dst_w <= 0 || dst_h <= 0 || !cam__vis_interp_ok(interp))
+        return CAM_ERR_INVALID_ARG;
+    cam__vis_resample_map(src, src_w, src_h, dst, dst_w, dst_h, (double)src_w / dst_w, 0.0, (double)src_h / dst_h,
+                      0.0, interp);
+    return CAM_OK;
+}
+
+static int cam__vis_transform_ok(const cam_transform *tf)
+{
+    return tf && tf->image_width > 0 && tf->image_height > 0 && tf->input_width > 0 && tf->input_height > 0 &&
+           tf->scale_x > 0.0 && tf->scale_y > 0.0 && tf->image_width <= CAM_MAX_IMAGE_DIM &&
+           tf->image_height <= CAM_MAX_IMAGE_DIM;
+}
+
+CAM_API cam_result cam_map_resize_to_image(const float *src, int src_w, int src_h, const cam_transform *tf,
+                                           float *dst, cam_interp interp)
+{
+    double ax, ay;
+    if (!src || !dst || src_w <= 0 || src_h <= 0 || !cam__vis_transform_ok(tf) || !cam__vis_interp_ok(interp))
+        return CAM_ERR_INVALID_ARG;
+    /* image x -> input u = (x - offset) / scale -> map m = u * src_w / input_w */
+    ax = (double)src_w / (tf->input_width * tf->scale_x);
+    ay = (double)src_h / (tf->input_height * tf->scale_y);
+    cam__vis_resample_map(src, src_w, src_h, dst, tf->image_width, tf->image_height, ax, -tf->offset_x * ax, ay,
+                      -tf->offset_y * ay, interp);
+    return CAM_OK;
+}
+
+CAM_API size_t cam_map_range(const float *map, size_t n, float *mn, float *mx)
+{
+    float lo = FLT_MAX, hi = -FLT_MAX;
+    size_t i = 0, cnt = 0;
+#ifdef CAM__VIS_AVX2
+    if (n >= 8) {
+        const __m256 zero = _mm256_setzero_ps(), big = _mm256_set1_ps(FLT_MAX), small = _mm256_set1_ps(-FLT_MAX);
+        __m256 vlo = big, vhi = small;
+        float l8[8], h8[8];
+        int k;
+        for (; i + 8 <= n; i += 8) {
+            __m256 v = _mm256_loadu_ps(map + i);
+            /* finite: v - v == 0 (NaN and inf give NaN, which compares false) */
+            __m256 fin = _mm256_cmp_ps(_mm256_sub_ps(v, v), zero, _CMP_EQ_OQ);
+            vlo = _mm256_min_ps(vlo, _mm256_blendv_ps(big, v, fin));
+            vhi = _mm256_max_ps(vhi, _mm256_blendv_ps(small, v, fin));
+            cnt += (size_t)__builtin_popcount((unsigned)_mm256_movemask_ps(fin));
+        }
+        _mm256_storeu_ps(l8, vlo);
+        _mm256_storeu_ps(h8, vhi);
+        for (k = 0; k < 8; k++) {
+            lo = l8[k] < lo ? l8[k] : lo;
+            hi = h8[k] > hi ? h8[k] : hi;
+        }
+    }
+#endif
+    for (; i < n; i++) {
+        float v = map[i];
+        if (v - v == 0.0f) { /* finite: NaN and inf fail */
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+            cnt++;
+        }
+    }
+    if (!cnt)
+        lo = hi = 0.0f;
+    if (mn) *mn = lo;
+    if (mx) *mx = hi;
+    return cnt;
+}
+
+CAM_API void cam_map_normalize(float *map, size_t n, cam_normalize mode)
+{
+    float lo, hi;
+    size_t i;
+    if (!map || mode == CAM_NORMALIZE_NONE || !cam_map_range(map, n, &lo, &hi))
+        return;
+    if (mode == CAM_NORMALIZE_MAX) {
+        if (hi > 0.0f) {
+            float s = 1.0f / hi;
+            for (i = 0; i < n; i++)
+                map[i] *= s;
+        }
+    } else if (mode == CAM_NORMALIZE_MINMAX) {
+        float s = hi > lo ? 1.0f / (hi - lo) : 0.0f;
+        for (i = 0; i < n; i++)
+            if (map[i] == map[i])
+                map[i] = (map[i] - lo) * s;
+    }
+}
+
+static float cam__vis_score_key(float v)
+{
+    return v == v ? v : -HUGE_VALF; /* NaN ranks with -inf, after every number */
+}
+
+CAM_API int cam_scores_topk(const float *scores, int n, int k, int *idx, float *val)
+{
+    int i, j, m = 0;
+    if (!scores || !idx || n <= 0 || k <= 0)
+        return 0;
+    if (k > n)
+        k = n;
+    /* Insertion into a sorted prefix: k is small (5) next to n (1000). A later
+       index moves up only when strictly better, so ties keep the lower index. */
+    for (i = 0; i < n; i++) {
+        float v = cam__vis_score_key(scores[i]);
+        if (m == k && !(v > cam__vis_score_key(scores[idx[k - 1]])))
+            continue;
+        j = m < k ? m : k - 1;
+        while (j > 0 && v > cam__vis_score_key(scores[idx[j - 1]])) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = i;
+        if (m < k)
+            m++;
+    }
+    if (val)
+        for (i = 0; i < m; i++)
+            val[i] = scores[idx[i]];
+    return m;
+}
+
+CAM_API void cam_scores_softmax(const float *x, int n, float *out)
+{
+    double mx = -HUGE_VAL, s = 0.0;
+    int i;
+    for (i = 0; i < n; i++)
+        if (x[i] > mx)
+            mx = x[i];
+    for (i = 0; i < n; i++) {
+        double e = exp((double)x[i] - mx);
+        out[i] = (float)e;
+        s += e;
+    }
+    for (i = 0; i < n; i++)
+        out[i] = s > 0.0 ? (float)(out[i] / s) : 0.0f;
+}
+
+/* >>boxes */
+/* Two-pass union-find over runs: pass one cuts each row into runs of kept
+   pixels and unions each run with the runs of the row above it touches
+   (overlap for 4-connectivity, overlap or diagonal contact for 8); the union
+   keeps the smaller run index as root, so a root is the first run of its
+   component in raster order. Pass two numbers the roots in run order and
+   folds every run into its component's box, pixel count and sum. */
+typedef struct cam__box_run {
+    int x0, x1, y, parent;
+} cam__box_run;
+
+typedef struct cam__box_comp {
+    int x0, y0, x1, y1;
+    int64_t pixels;
+    double sum;
+    int order;
+} cam__box_comp;
+
+static int64_t cam__box_max_runs(int w, int h)
+{
+    return (int64_t)h * ((w + 1) / 2);
+}
+
+CAM_API size_t cam_map_boxes_scratch_size(int w, int h)
+{
+    if (w <= 0 || h <= 0 || w > CAM_MAX_IMAGE_DIM || h > CAM_MAX_IMAGE_DIM)
+        return 0;
+    /* runs, components, one row of bits, run labels: each part stays 8-byte aligned */
+    return (size_t)cam__box_max_runs(w, h) * (sizeof(cam__box_run) + sizeof(cam__box_comp) + sizeof(int)) +
+           sizeof(uint64_t) * (size_t)((w + 63) / 64);
+}
+
+static int cam__box_find(cam__box_run *r, int i)
+{
+    while (r[i].parent != i) {
+        r[i].parent = r[r[i].parent].parent;
+        i = r[i].parent;
+    }
+    return i;
+}
+
+static void cam__box_union(cam__box_run *r, int a, int b)
+{
+    a = cam__box_find(r, a);
+    b = cam__box_find(r, b);
+    if (a < b)
+        r[b].parent = a;
+    else if (b < a)
+        r[a].parent = b;
+}
+
+static int cam__box_cmp(const void *pa, const void *pb)
+{
+    const cam__box_comp *a = (const cam__box_comp *)pa, *b = (const cam__box_comp *)pb;
+    if (a->pixels != b->pixels)
+        return a->pixels > b->pixels ? -1 : 1;
+    if (a->sum != b->sum)
+        return a->sum > b->sum ? -1 : 1;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* Smallest float f with (f >= t) == (v >= t in double) for all float v, or for
+   strict the largest float f with (v > f) == (v > t). */
+static float cam__box_threshold(double t, int strict)
+{
+    float f;
+    if (t > FLT_MAX)
+        return strict ? FLT_MAX : HUGE_VALF;
+    if (t < -FLT_MAX)
+        return strict ? -HUGE_VALF : -FLT_MAX;
+    f = (float)t;
+    if (!strict && (double)f < t)
+        f = nextafterf(f, HUGE_VALF);
+    if (strict && (double)f > t)
+        f = nextafterf(f, -HUGE_VALF);
+    return f;
+}
+
+/* Row of kept pixels as bits (bit x of word x / 64); NaN compares false. */
+static void cam__box_row_bits(const float *row, int w, float tf, int strict, uint64_t *bits)
+{
+    int x = 0;
+    memset(bits, 0, sizeof(uint64_t) * (size_t)((w + 63) / 64));
+#ifdef CAM__VIS_AVX2
+    {
+        const __m256 t = _mm256_set1_ps(tf);
+        if (strict)
+            for (; x + 8 <= w; x += 8)
+                bits[x >> 6] |= (uint64_t)(unsigned)_mm256_movemask_ps(
+                                    _mm256_cmp_ps(_mm256_loadu_ps(row + x), t, _CMP_GT_OQ))
+                                << (x & 63);
+        else
+            for (; x + 8 <= w; x += 8)
+                bits[x >> 6] |= (uint64_t)(unsigned)_mm256_movemask_ps(
+                                    _mm256_cmp_ps(_mm256_loadu_ps(row + x), t, _CMP_GE_OQ))
+                                << (x & 63);
+    }
+#endif
+    for (; x < w; x++)
+        if (strict ? row[x] > tf : row[x] >= tf)
+            bits[x >> 6] |= (uint64_t)1 << (x & 63);
+}
+
+static int cam__box_ctz(uint64_t v) /* v != 0 */
+{
+#if defined(__GNUC__)
+    return __builtin_ctzll(v);
+#else
+    int n = 0;
+    while (!(v & 1)) {
+        v >>= 1;
+        n++;
+    }
+    return n;
+#endif
+}
+
+/* First position >= x whose bit equals set; nw * 64 when there is none. */
+static int cam__box_next(const uint64_t *bits, int nw, int x, int set)
+{
+    int i = x >> 6;
+    uint64_t word;
+    if (i >= nw)
+        return nw * 64;
+    word = (set ? bits[i] : ~bits[i]) & (~(uint64_t)0 << (x & 63));
+    while (!word) {
+        if (++i >= nw)
+            return nw * 64;
+        word = set ? bits[i] : ~bits[i];
+    }
+    return i * 64 + cam__box_ctz(word);
+}
+
+CAM_API int cam_map_boxes(const float *map, int w, int h, const cam_box_desc *desc, cam_box *boxes, int max_boxes,
+                          void *scratch)
+{
+    uint64_t *bits;
+    cam_box_desc d;
+    float lo, hi, tf;
+    double t;
+    void *own = NULL;
+    cam__box_run *runs;
+    cam__box_comp *comps;
+    int *label;
+    int nruns = 0, ncomp = 0, prev0 = 0, prev1 = 0, x, y, i, diag;
+    size_t ss;
+    if (!map || w <= 0 || h <= 0 || max_boxes < 0 || (max_boxes > 0 && !boxes))
+        return CAM_ERR_INVALID_ARG;
+    if (w > CAM_MAX_IMAGE_DIM || h > CAM_MAX_IMAGE_DIM)
+        return CAM_ERR_LIMIT;
+    if (desc)
+        d = *desc;
+    else
+        memset(&d, 0, sizeof d);
+    if (d.threshold == 0.0)
+        d.threshold = 0.2;
+    if (d.connectivity == 0)
+        d.connectivity = 8;
+    if ((d.connectivity != 4 && d.connectivity != 8) || d.threshold != d.threshold ||
+        ((int)d.mode != CAM_THRESHOLD_MAX && (int)d.mode != CAM_THRESHOLD_RANGE))
+        return CAM_ERR_INVALID_ARG;
+    if (!cam_map_range(map, (size_t)w * h, &lo, &hi))
+        return 0;
+    if (d.mode == CAM_THRESHOLD_MAX) {
+        if (!(hi > 0.0f))
+            return 0;
+        t = d.threshold * hi;
+    } else {
+        t = (double)lo + d.threshold * ((double)hi - lo);
+    }
+    tf = cam__box_threshold(t, d.strict);
+    ss = cam_map_boxes_scratch_size(w, h);
+    if (!scratch) {
+        own = scratch = malloc(ss);
+        if (!own)
+            return CAM_ERR_NOMEM;
+    }
+    runs = (cam__box_run *)scratch;
+    comps = (cam__box_comp *)(runs + cam__box_max_runs(w, h));
+    bits = (uint64_t *)(comps + cam__box_max_runs(w, h));
+    label = (int *)(bits + (w + 63) / 64);
+    diag = d.connectivity == 8 ? 1 : 0;
+    for (y = 0; y < h; y++) {
+        int row0 = nruns, p = prev0, nw = (w + 63) / 64;
+        cam__box_row_bits(map + (size_t)y * w, w, tf, d.strict, bits);
+        x = 0;
+        while (x < w) {
+            int a = cam__box_next(bits, nw, x, 1);
+            if (a >= w)
+                break;
+            x = cam__box_next(bits, nw, a, 0);
+            if (x > w)
+                x = w;
+            runs[nruns].x0 = a;
+            runs[nruns].x1 = x - 1;
+            runs[nruns].y = y;
+            runs[nruns].parent = nruns;
+            /* previous-row runs are sorted: skip those ending left of contact */
+            while (p < prev1 && runs[p].x1 < a - diag)
+                p++;
+            for (i = p; i < prev1 && runs[i].x0 <= x - 1 + diag; i++)
+                cam__box_union(runs, i, nruns);
+            nruns++;
+        }
+        prev0 = row0;
+        prev1 = nruns;
+    }
+    for (i = 0; i < nruns; i++) {
+        int r = cam__box_find(runs, i), c;
+        const float *row = map + (size_t)runs[i].y * w;
+        double s = 0.0;
+        if (r == i) {
+            c = ncomp++;
+            label[i] = c;
+            comps[c].x0 = runs[i].x0;
+            comps[c].x1 = runs[i].x1;
+            comps[c].y0 = comps[c].y1 = runs[i].y;
+            comps[c].pixels = 0;
+            comps[c].sum = 0.0;
+            comps[c].order = c;
+        } else {
+            c = label[i] = label[r];
+            if (runs[i].x0 < comps[c].x0) comps[c].x0 = runs[i].x0;
+            if (runs[i].x1 > comps[c].x1) comps[c].x1 = runs[i].x1;
+            comps[c].y1 = runs[i].y; /* runs come in row order */
+        }
+        {
+            /* four partial sums: the dependency chain, not the adds, bounds this */
+            double s1 = 0.0, s2 = 0.0, s3 = 0.0;
+            for (x = runs[i].x0; x + 3 <= runs[i].x1; x += 4) {
+                s += row[x];
+                s1 += row[x + 1];
+                s2 += row[x + 2];
+                s3 += row[x + 3];
+            }
+            for (; x <= runs[i].x1; x++)
+                s += row[x];
+            s += s1 + s2 + s3;
+        }
+        comps[c].pixels += runs[i].x1 - runs[i].x0 + 1;
+        comps[c].sum += s;
+    }
+    if (max_boxes == 1 && ncomp > 1) {
+        int best = 0;
+        for (i = 1; i < ncomp; i++)
+            if (cam__box_cmp(&comps[i], &comps[best]) < 0)
+                best = i;
+        comps[0] = comps[best];
+    } else if (max_boxes > 1 && ncomp > 1) {
+        qsort(comps, (size_t)ncomp, sizeof *comps, cam__box_cmp);
+    }
+    for (i = 0; i < ncomp && i < max_boxes; i++) {
+        boxes[i].x0 = comps[i].x0;
+        boxes[i].y0 = comps[i].y0;
+        boxes[i].x1 = comps[i].x1;
+        boxes[i].y1 = comps[i].y1;
+        boxes[i].pixels = comps[i].pixels;
+        boxes[i].sum = (float)comps[i].sum;
+    }
+    free(own);
+    return ncomp;
+}
+
+CAM_API int cam_map_boxes_ilsvrc(const float *maps, int n_maps, int w, int h, const cam_ilsvrc_desc *desc,
+                                 cam_box boxes[5], int rank[5])
+{
+    static const int which[5] = {0, 0, 1, 1, 2};
+    static const int tight[5] = {1, 0, 1, 0, 0};
+    cam_ilsvrc_desc d;
+    void *scratch;
+    int i, n = 0;
+    if (!maps || n_maps < 1 || n_maps > 3 || w <= 0 || h <= 0 || !boxes || !rank)
+        return CAM_ERR_INVALID_ARG;
+    if (desc)
+        d = *desc;
+    else
+        memset(&d, 0, sizeof d);
+    if (d.tight == 0.0) d.tight = 0.5;
+    if (d.loose == 0.0) d.loose = 0.2;
+    scratch = malloc(cam_map_boxes_scratch_size(w, h) + 1);
+    if (!scratch)
+        return CAM_ERR_NOMEM;
+    for (i = 0; i < 5; i++) {
+        cam_box_desc bd = d.box;
+        int r;
+        if (which[i] >= n_maps)
+            continue;
+        bd.threshold = tight[i] ? d.tight : d.loose;
+        r = cam_map_boxes(maps + (size_t)which[i] * w * h, w, h, &bd, &boxes[n], 1, scratch);
+        if (r < 0) {
+            free(scratch);
+            return r;
+        }
+        if (r > 0)
+            rank[n++] = which[i];
+    }
+    free(scratch);
+    return n;
+}
+
+/* >>images */
+static void cam__vis_seterr(cam_error *err, cam_result code, const char *fmt, const char *a, const char *b)
+{
+    if (!err)
+        return;
+    err->code = code;
+    snprintf(err->message, sizeof err->message, fmt, a ? a : "", b ? b : "");
+}
+
+CAM_API cam_result cam_image_create(cam_image *img, int width, int height, const unsigned char *rgb)
+{
+    size_t i, n;
+    if (!img)
+        return CAM_ERR_INVALID_ARG;
+    img->width = img->height = 0;
+    img->pixels = NULL;
+    if (width <= 0 || height <= 0)
+        return CAM_ERR_INVALID_ARG;
+    if (width > CAM_MAX_IMAGE_DIM || height > CAM_MAX_IMAGE_DIM ||
+        (int64_t)width * height > (int64_t)CAM_MAX_IMAGE_PIXELS)
+        return CAM_ERR_LIMIT;
+    n = (size_t)width * height;
+    img->pixels = (unsigned char *)malloc(n * 3);
+    if (!img->pixels)
+        return CAM_ERR_NOMEM;
+    img->width = width;
+    img->height = height;
+    if (!rgb)
+        memset(img->pixels, 0, n * 3);
+    else
+        for (i = 0; i < n; i++)
+            memcpy(img->pixels + 3 * i, rgb, 3);
+    return CAM_OK;
+}
+
+CAM_API void cam_image_free(cam_image *img)
+{
+    if (!img)
+        return;
+    free(img->pixels);
+    img->pixels = NULL;
+    img->width = img->height = 0;
+}
+
+#ifndef CAM_NO_STB
+/* Copies stb's pixels into our own malloc block so cam_image_free() never has
+   to know which allocator a user-configured stb used. */
+static cam_result cam__vis_adopt(unsigned char *px, int w, int h, cam_image *img, cam_error *err, const char *what)
+{
+    cam_result r;
+    if (!px) {
+        cam__vis_seterr(err, CAM_ERR_FORMAT, "%s: %s", what, stbi_failure_reason());
+        return CAM_ERR_FORMAT;
+    }
+    r = cam_image_create(img, w, h, NULL);
+    if (r == CAM_OK)
+        memcpy(img->pixels, px, (size_t)w * h * 3);
+    else
+        cam__vis_seterr(err, r, "%s: %s", what, r == CAM_ERR_LIMIT ? "image too large" : "out of memory");
+    stbi_image_free(px);
+    return r;
+}
+
+static cam_result cam__vis_check_dims(int w, int h, cam_error *err, const char *what)
+{
+    if (w > CAM_MAX_IMAGE_DIM || h > CAM_MAX_IMAGE_DIM || (int64_t)w * h > (int64_t)CAM_MAX_IMAGE_PIXELS) {
+        cam__vis_seterr(err, CAM_ERR_LIMIT, "%s: image too large (limit CAM_MAX_IMAGE_DIM, CAM_MAX_IMAGE_PIXELS)%s",
+                        what, "");
+        return CAM_ERR_LIMIT;
+    }
+    return CAM_OK;
+}
+
+CAM_API cam_result cam_image_load(const char *path, cam_image *img, cam_error *err)
+{
+    FILE *f;
+    int w, h, c;
+    cam_result r;
+    if (err) {
+        err->code = CAM_OK;
+        err->message[0] = 0;
+    }
+    if (!path || !img) {
+        cam__vis_seterr(err, CAM_ERR_INVALID_ARG, "cam_image_load: NULL argument%s%s", NULL, NULL);
+        return CAM_ERR_INVALID_ARG;
+    }
+    img->width = img->height = 0;
+    img->pixels = NULL;
+    f = fopen(path, "rb");
+    if (!f) {
+        cam__vis_seterr(err, CAM_ERR_IO, "%s: cannot open%s", path, NULL);
+        return CAM_ERR_IO;
+    }
+    if (!stbi_info_from_file(f, &w, &h, &c)) {
+        const char *why = stbi_failure_reason();
+        fclose(f);
+        /* stb refuses sides above STBI_MAX_DIMENSIONS while reading the header */
+        if (why && strstr(why, "too large")) {
+            cam__vis_seterr(err, CAM_ERR_LIMIT, "%s: image too large (%s)", path, why);
+            return CAM_ERR_LIMIT;
+        }
+        cam__vis_seterr(err, CAM_ERR_FORMAT, "%s: not a readable image (%s)", path, why ? why : "unknown format");
+        return CAM_ERR_FORMAT;
+    }
+    if ((r = cam__vis_check_dims(w, h, err, path)) != CAM_OK) {
+        fclose(f);
+        return r;
+    }
+    r = cam__vis_adopt(stbi_load_from_file(f, &w, &h, &c, 3), w, h, img, err, path);
+    fclose(f);
+    return r;
+}
+
+CAM_API cam_result cam_image_load_memory(const void *data, size_t size, cam_image *img, cam_error *err)
+{
+    int w, h, c;
+    cam_result r;
+    if (err) {
+        err->code = CAM_OK;
+        err->message[0] = 0;
+    }
+    if (!data || !img || size == 0 || size > (size_t)INT_MAX) {
+        cam__vis_seterr(err, CAM_ERR_INVALID_ARG, "cam_image_load_memory: bad buffer%s%s", NULL, NULL);
+        return CAM_ERR_INVALID_ARG;
+    }
+    img->width = img->height = 0;
+    img->pixels = NULL;
+    if (!stbi_info_from_memory((const stbi_uc *)data, (int)size, &w, &h, &c)) {
+        const char *why = stbi_failure_reason();
+        if (why && strstr(why, "too large")) {
+            cam__vis_seterr(err, CAM_ERR_LIMIT, "image too large (%s)%s", why, NULL);
+            return CAM_ERR_LIMIT;
+        }
+        cam__vis_seterr(err, CAM_ERR_FORMAT, "not a readable image (%s)%s", why ? why : "unknown format", NULL);
+        return CAM_ERR_FORMAT;
+    }
+    if ((r = cam__vis_check_dims(w, h, err, "image")) != CAM_OK)
+        return r;
+    return cam__vis_adopt(stbi_load_from_memory((const stbi_uc *)data, (int)size, &w, &h, &c, 3), w, h, img, err,
+                          "image");
+}
+
+CAM_API cam_result cam_image_write_png(const char *path, const cam_image *img)
+{
+    if (!path || !img || !img->pixels || img->width <= 0 || img->height <= 0)
+        return CAM_ERR_INVALID_ARG;
+    return stbi_write_png(path, img->width, img->height, 3, img->pixels, img->width * 3) ? CAM_OK : CAM_ERR_IO;
+}
+#endif /* CAM_NO_STB */
+
+/* >>preprocess */
+/* Antialiased resampling taps, as PIL computes them: output pixel d covers
+   source centre c = (d + 0.5) * scale + offset; the filter is stretched by the
+   scale when shrinking, taps outside the source are dropped and the rest
+   renormalised. A centre outside the source takes the nearest edge pixel. */
+typedef struct cam__vis_aa {
+    int n, max_taps;
+    int *first, *count;
+    float *w; /* n x max_taps */
+} cam__vis_aa;
+
+static double cam__vis_filter(double x, cam_interp interp)
+{
+    x = fabs(x);
+    if (interp == CAM_INTERP_BICUBIC) {
+        const double a = -0.5;
+        if (x < 1.0)
+            return ((a + 2.0) * x - (a + 3.0)) * x * x + 1.0;
+        if (x < 2.0)
+            return (((x - 5.0) * x + 8.0) * x - 4.0) * a;
+        return 0.0;
+    }
+    if (interp == CAM_INTERP_NEAREST)
+        return x < 0.5 ? 1.0 : 0.0;
+    return x < 1.0 ? 1.0 - x : 0.0;
+}
+
+static void cam__vis_aa_free(cam__vis_aa *t)
+{
+    free(t->first);
+    free(t->count);
+    free(t->w);
+}
+
+static cam_result cam__vis_aa_make(cam__vis_aa *t, int out_n, int in_n, double scale, double offset,
+                                   cam_interp interp)
+{
+    double ss = scale > 1.0 ? scale : 1.0;
+    double support = (interp == CAM_INTERP_BICUBIC ? 2.0 : interp == CAM_INTERP_NEAREST ? 0.5 : 1.0) * ss;
+    int d, i;
+    memset(t, 0, sizeof *t);
+    t->n = out_n;
+    t->max_taps = (int)ceil(support) * 2 + 2;
+    if (t->max_taps > in_n + 2)
+        t->max_taps = in_n + 2;
+    t->first = (int *)malloc(sizeof(int) * out_n);
+    t->count = (int *)malloc(sizeof(int) * out_n);
+    t->w = (float *)malloc(sizeof(float) * out_n * (size_t)t->max_taps);
+    if (!t->first || !t->count || !t->w) {
+        cam__vis_aa_free(t);
+        return CAM_ERR_NOMEM;
+    }
+    for (d = 0; d < out_n; d++) {
+        double c = (d + 0.5) * scale + offset, sum = 0.0;
+        int lo = (int)floor(c - support + 0.5), hi = (int)floor(c + support + 0.5);
+        float *w = t->w + (size_t)d * t->max_taps;
+        if (lo < 0) lo = 0;
+        if (hi > in_n) hi = in_n;
+        if (hi - lo > t->max_taps) hi = lo + t->max_taps;
+        for (i = lo; i < hi; i++) {
+            w[i - lo] = (float)cam__vis_filter((i - c + 0.5) / ss, interp);
+            sum += w[i - lo];
+        }
+        if (interp == CAM_INTERP_NEAREST && hi > lo) {
+            /* exactly one tap: the pixel containing the centre */
+            int k = (int)floor(c);
+            k = k < lo ? lo : k >= hi ? hi - 1 : k;
+            t->first[d] = k;
+            t->count[d] = 1;
+            w[0] = 1.0f;
+            continue;
+        }
+        if (hi <= lo || !(sum > 0.0)) {
+            t->first[d] = c < 0 ? 0 : in_n - 1;
+            t->count[d] = 1;
+            w[0] = 1.0f;
+            continue;
+        }
+        for (i = 0; i < hi - lo; i++)
+            w[i] = (float)(w[i] / sum);
+        t->first[d] = lo;
+        t->count[d] = hi - lo;
+    }
+    return CAM_OK;
+}
+
+/* RGB8 image -> dw x dh x 3 floats in [0,255], through per-axis scale/offset. */
+static cam_result cam__vis_resample_rgb(const cam_image *img, int dw, int dh, double sx, double ox, double sy,
+                                        double oy, cam_interp interp, float *dst)
+{
+    cam__vis_aa tx, ty;
+    float *tmp;
+    cam_result r;
+    int x, y, i, y0 = img->height, y1 = 0;
+    if ((r = cam__vis_aa_make(&tx, dw, img->width, sx, ox, interp)) != CAM_OK)
+        return r;
+    if ((r = cam__vis_aa_make(&ty, dh, img->height, sy, oy, interp)) != CAM_OK) {
+        cam__vis_aa_free(&tx);
+        return r;
+    }
+    for (y = 0; y < dh; y++) { /* only the source rows the crop needs */
+        if (ty.first[y] < y0) y0 = ty.first[y];
+        if (ty.first[y] + ty.count[y] > y1) y1 = ty.first[y] + ty.count[y];
+    }
+    tmp = (float *)malloc(sizeof(float) * 3 * (size_t)dw * (size_t)(y1 - y0));
+    if (!tmp) {
+        cam__vis_aa_free(&tx);
+        cam__vis_aa_free(&ty);
+        return CAM_ERR_NOMEM;
+    }
+    for (y = y0; y < y1; y++) {
+        const unsigned char *row = img->pixels + (size_t)y * img->width * 3;
+        float *o = tmp + (size_t)(y - y0) * dw * 3;
+        for (x = 0; x < dw; x++) {
+            const float *w = tx.w + (size_t)x * tx.max_taps;
+            const unsigned char *p = row + (size_t)tx.first[x] * 3;
+            float r0 = 0, g0 = 0, b0 = 0;
+            for (i = 0; i < tx.count[x]; i++) {
+                r0 += w[i] * p[3 * i];
+                g0 += w[i] * p[3 * i + 1];
+                b0 += w[i] * p[3 * i + 2];
+            }
+            o[3 * x] = r0, o[3 * x + 1] = g0, o[3 * x + 2] = b0;
+        }
+    }
+    for (y = 0; y < dh; y++) {
+        const float *w = ty.w + (size_t)y * ty.max_taps;
+        float *o = dst + (size_t)y * dw * 3;
+        for (x = 0; x < dw * 3; x++)
+            o[x] = 0.0f;
+        for (i = 0; i < ty.count[y]; i++) {
+            const float *s = tmp + (size_t)(ty.first[y] + i - y0) * dw * 3;
+            for (x = 0; x < dw * 3; x++)
+                o[x] += w[i] * s[x];
+        }
+    }
+    free(tmp);
+    cam__vis_aa_free(&tx);
+    cam__vis_aa_free(&ty);
+    return CAM_OK;
+}
+
+static int cam__vis_pp_channels(const cam_preprocess *pp)
+{
+    return pp->channels ? pp->channels : pp->color == CAM_COLOR_GRAY ? 1 : 3;
+}
+
+static cam_result cam__vis_pp_check(const cam_preprocess *pp)
+{
+    int c;
+    if (!pp || pp->width <= 0 || pp->height <= 0 || (int)pp->resize < 0 || (int)pp->resize > CAM_RESIZE_CROP ||
+        (int)pp->color < 0 || (int)pp->color > CAM_COLOR_GRAY || pp->resize_size < 0 || !cam__vis_interp_ok(pp->interp))
+        return CAM_ERR_INVALID_ARG;
+    if (pp->width > CAM_MAX_IMAGE_DIM || pp->height > CAM_MAX_IMAGE_DIM || pp->resize_size > CAM_MAX_IMAGE_DIM)
+        return CAM_ERR_LIMIT;
+    c = cam__vis_pp_channels(pp);
+    return c == 1 || c == 3 ? CAM_OK : CAM_ERR_UNSUPPORTED;
+}
+
+CAM_API size_t cam_preprocess_floats(const cam_preprocess *pp)
+{
+    if (cam__vis_pp_check(pp) != CAM_OK)
+        return 0;
+    return (size_t)cam__vis_pp_channels(pp) * pp->width * pp->height;
+}
+
+static cam_result cam__vis_pp_transform(const cam_preprocess *pp, int iw, int ih, cam_transform *tf)
+{
+    memset(tf, 0, sizeof *tf);
+    tf->image_width = iw;
+    tf->image_height = ih;
+    tf->input_width = pp->width;
+    tf->input_height = pp->height;
+    if (pp->resize == CAM_RESIZE_CROP) {
+        /* torchvision Resize(int) + CenterCrop: the short side becomes S, the
+           long side int(S * long / short); the crop offset rounds half to even. */
+        int s = pp->resize_size, rw, rh;
+        if (!s)
+            s = (int)floor((pp->width > pp->height ? pp->width : pp->height) * 256.0 / 224.0 + 0.5);
+        if (iw <= ih) {
+            rw = s;
+            rh = (int)((int64_t)s * ih / iw);
+        } else {
+            rh = s;
+            rw = (int)((int64_t)s * iw / ih);
+        }
+        if (rw < 1 || rh < 1 || rw > CAM_MAX_IMAGE_DIM * 4 || rh > CAM_MAX_IMAGE_DIM * 4)
+            return CAM_ERR_LIMIT;
+        tf->scale_x = (double)iw / rw;
+        tf->scale_y = (double)ih / rh;
+        tf->offset_x = nearbyint((rw - pp->width) / 2.0) * tf->scale_x;
+        tf->offset_y = nearbyint((rh - pp->height) / 2.0) * tf->scale_y;
+    } else {
+        tf->scale_x = (double)iw / pp->width;
+        tf->scale_y = (double)ih / pp->height;
+    }
+    return CAM_OK;
+}
+
+CAM_API cam_result cam_image_preprocess(const cam_image *img, const cam_preprocess *pp, float *out,
+                                        cam_transform *tf)
+{
+    cam_transform t;
+    cam_result r;
+    float *rgb, mean[3], inv[3];
+    size_t hw, p;
+    int c, i;
+    if (!img || !img->pixels || img->width <= 0 || img->height <= 0 || !out)
+        return CAM_ERR_INVALID_ARG;
+    if ((r = cam__vis_pp_check(pp)) != CAM_OK)
+        return r;
+    if ((r = cam__vis_pp_transform(pp, img->width, img->height, &t)) != CAM_OK)
+        return r;
+    hw = (size_t)pp->width * pp->height;
+    rgb = (float *)malloc(sizeof(float) * 3 * hw);
+    if (!rgb)
+        return CAM_ERR_NOMEM;
+    r = cam__vis_resample_rgb(img, pp->width, pp->height, t.scale_x, t.offset_x, t.scale_y, t.offset_y, pp->interp,
+                              rgb);
+    if (r != CAM_OK) {
+        free(rgb);
+        return r;
+    }
+    c = cam__vis_pp_channels(pp);
+    for (i = 0; i < 3; i++) {
+        mean[i] = pp->mean[i];
+        inv[i] = 1.0f / (255.0f * (pp->std[i] != 0.0f ? pp->std[i] : 1.0f));
+    }
+    for (p = 0; p < hw; p++) {
+        float R = rgb[3 * p], G = rgb[3 * p + 1], B = rgb[3 * p + 2];
+        if (pp->color == CAM_COLOR_GRAY) {
+            float l = 0.299f * R + 0.587f * G + 0.114f * B;
+            for (i = 0; i < c; i++)
+                out[i * hw + p] = (l - 255.0f * mean[i]) * inv[i];
+        } else {
+            float v[3];
+            v[0] = pp->color == CAM_COLOR_BGR ? B : R;
+            v[1] = G;
+            v[2] = pp->color == CAM_COLOR_BGR ? R : B;
+            if (c == 1) /* 1-channel input with a colour setting: luminance */
+                out[p] = (0.299f * R + 0.587f * G + 0.114f * B - 255.0f * mean[0]) * inv[0];
+            else
+                for (i = 0; i < 3; i++)
+                    out[i * hw + p] = (v[i] - 255.0f * mean[i]) * inv[i];
+        }
+    }
+    free(rgb);
+    if (tf)
+        *tf = t;
+    return CAM_OK;
+}
+
+CAM_API cam_result cam_image_from_tensor(const float *x, const cam_preprocess *pp, cam_image *img)
+{
+    size_t hw, p;
+    int c, i;
+    cam_result r;
+    if (!x || !img)
+        return CAM_ERR_INVALID_ARG;
+    if ((r = cam__vis_pp_check(pp)) != CAM_OK)
+        return r;
+    if ((r = cam_image_create(img, pp->width, pp->height, NULL)) != CAM_OK)
+        return r;
+    c = cam__vis_pp_channels(pp);
+    hw = (size_t)pp->width * pp->height;
+    for (p = 0; p < hw; p++) {
+        float v[3];
+        for (i = 0; i < 3; i++) {
+            int ch = c == 1 ? 0 : i;
+            float s = pp->std[ch] != 0.0f ? pp->std[ch] : 1.0f;
+            float u = (x[ch * hw + p] * s + pp->mean[ch]) * 255.0f;
+            v[i] = u != u ? 0.0f : u < 0.0f ? 0.0f : u > 255.0f ? 255.0f : u;
+        }
+        if (pp->color == CAM_COLOR_BGR && c == 3) {
+            float tmp = v[0];
+            v[0] = v[2];
+            v[2] = tmp;
+        }
+        for (i = 0; i < 3; i++)
+            img->pixels[3 * p + i] = (unsigned char)(v[i] + 0.5f);
+    }
+    return CAM_OK;
+}
+
+/* Parses "a,b,c" (1 or 3 numbers; one is used for every channel). */
+static int cam__vis_parse3(const char *s, float v[3])
+{
+    int n = 0;
+    while (s && *s && n < 3) {
+        char *end;
+        double d = strtod(s, &end);
+        if (end == s || d != d)
+            return 0;
+        v[n++] = (float)d;
+        while (*end == ' ' || *end == '\t')
+            end++;
+        if (*end == ',')
+            end++;
+        else if (*end)
+            return 0;
+        s = end;
+    }
+    if (s && *s)
+        return 0;
+    if (n == 1)
+        v[1] = v[2] = v[0];
+    return n == 1 || n == 3;
+}
+
+CAM_API cam_result cam_preprocess_parse(cam_preprocess *pp, const char *resize, const char *resize_size,
+                                        const char *mean, const char *std, const char *color, cam_error *err)
+{
+    if (!pp)
+        return CAM_ERR_INVALID_ARG;
+    if (resize) {
+        if (!strcmp(resize, "stretch"))
+            pp->resize = CAM_RESIZE_STRETCH;
+        else if (!strcmp(resize, "crop"))
+            pp->resize = CAM_RESIZE_CROP;
+        else {
+            cam__vis_seterr(err, CAM_ERR_FORMAT, "cam.resize: '%s' is not stretch or crop%s", resize, NULL);
+            return CAM_ERR_FORMAT;
+        }
+    }
+    if (resize_size) {
+        char *end;
+        long v = strtol(resize_size, &end, 10);
+        if (end == resize_size || *end || v <= 0 || v > CAM_MAX_IMAGE_DIM) {
+            cam__vis_seterr(err, CAM_ERR_FORMAT, "cam.resize_size: '%s' is not a size%s", resize_size, NULL);
+            return CAM_ERR_FORMAT;
+        }
+        pp->resize_size = (int)v;
+    }
+    if (mean && !cam__vis_parse3(mean, pp->mean)) {
+        cam__vis_seterr(err, CAM_ERR_FORMAT, "cam.mean: '%s' is not 1 or 3 numbers%s", mean, NULL);
+        return CAM_ERR_FORMAT;
+    }
+    if (std) {
+        float s[3];
+        if (!cam__vis_parse3(std, s) || s[0] == 0.0f || s[1] == 0.0f || s[2] == 0.0f) {
+            cam__vis_seterr(err, CAM_ERR_FORMAT, "cam.std: '%s' is not 1 or 3 non-zero numbers%s", std, NULL);
+            return CAM_ERR_FORMAT;
+        }
+        memcpy(pp->std, s, sizeof s);
+    }
+    if (color) {
+        if (!strcmp(color, "rgb"))
+            pp->color = CAM_COLOR_RGB;
+        else if (!strcmp(color, "bgr"))
+            pp->color = CAM_COLOR_BGR;
+        else if (!strcmp(color, "gray") || !strcmp(color, "grey"))
+            pp->color = CAM_COLOR_GRAY;
+        else {
+            cam__vis_seterr(err, CAM_ERR_FORMAT, "cam.color: '%s' is not rgb, bgr or gray%s", color, NULL);
+            return CAM_ERR_FORMAT;
+        }
+    }
+    return CAM_OK;
+}
+
+/* >>pictures */
+CAM_API void cam_picture_jet(float v, unsigned char rgb[3])
+{
+    /* MATLAB jet: blue -> cyan -> yellow -> red, piecewise linear */
+    float c[3];
+    int i;
+    if (!(v >= 0.0f))
+        v = 0.0f;
+    if (v > 1.0f)
+        v = 1.0f;
+    c[0] = 1.5f - fabsf(4.0f * v - 3.0f);
+    c[1] = 1.5f - fabsf(4.0f * v - 2.0f);
+    c[2] = 1.5f - fabsf(4.0f * v - 1.0f);
+    for (i = 0; i < 3; i++) {
+        float x = c[i] < 0.0f ? 0.0f : c[i] > 1.0f ? 1.0f : c[i];
+        rgb[i] = (unsigned char)(x * 255.0f + 0.5f);
+    }
+}
+
+CAM_API cam_result cam_picture_overlay(cam_image *img, const float *map, float alpha)
+{
+    float lo, hi, inv;
+    size_t n, p;
+    int i;
+    if (!img || !img->pixels || !map || !(alpha >= 0.0f && alpha <= 1.0f))
+        return CAM_ERR_INVALID_ARG;
+    if (alpha == 0.0f)
+        alpha = 0.5f;
+    n = (size_t)img->width * img->height;
+    cam_map_range(map, n, &lo, &hi);
+    inv = hi > 0.0f ? 1.0f / hi : 0.0f;
+    for (p = 0; p < n; p++) {
+        unsigned char c[3];
+        float v = map[p] > 0.0f ? map[p] * inv : 0.0f;
+        cam_picture_jet(v, c);
+        for (i = 0; i < 3; i++) {
+            float o = (1.0f - alpha) * img->pixels[3 * p + i] + alpha * c[i];
+            img->pixels[3 * p + i] = (unsigned char)(o + 0.5f);
+        }
+    }
+    return CAM_OK;
+}
+
+static void cam__vis_fill(cam_image *img, int x0, int y0, int x1, int y1, const unsigned char rgb[3])
+{
+    int x, y;
+    if (x0 < 0) x0 = 0;
+    if (y0 < 0) y0 = 0;
+    if (x1 > img->width - 1) x1 = img->width - 1;
+    if (y1 > img->height - 1) y1 = img->height - 1;
+    for (y = y0; y <= y1; y++)
+        for (x = x0; x <= x1; x++)
+            memcpy(img->pixels + ((size_t)y * img->width + x) * 3, rgb, 3);
+}
+
+CAM_API void cam_picture_box(cam_image *img, const cam_box *b, const unsigned char rgb[3], int t)
+{
+    if (!img || !img->pixels || !b || !rgb || b->x1 < b->x0 || b->y1 < b->y0)
+        return;
+    if (t < 1)
+        t = 1;
+    cam__vis_fill(img, b->x0, b->y0, b->x1, b->y0 + t - 1, rgb);
+    cam__vis_fill(img, b->x0, b->y1 - t + 1, b->x1, b->y1, rgb);
+    cam__vis_fill(img, b->x0, b->y0, b->x0 + t - 1, b->y1, rgb);
+    cam__vis_fill(img, b->x1 - t + 1, b->y0, b->x1, b->y1, rgb);
+}
+
+/* Classic 5x8 LCD font, ASCII 32..126: five column bytes, bit 0 = top row. */
+static const unsigned char cam__vis_font[95][5] = {
+    {0x00, 0x00, 0x00, 0x00, 0x00}, {0x00, 0x00, 0x5F, 0x00, 0x00}, {0x00, 0x07, 0x00, 0x07, 0x00},
+    {0x14, 0x7F, 0x14, 0x7F, 0x14}, {0x24, 0x2A, 0x7F, 0x2A, 0x12}, {0x23, 0x13, 0x08, 0x64, 0x62},
+    {0x36, 0x49, 0x56, 0x20, 0x50}, {0x00, 0x08, 0x07, 0x03, 0x00}, {0x00, 0x1C, 0x22, 0x41, 0x00},
+    {0x00, 0x41, 0x22, 0x1C, 0x00}, {0x2A, 0x1C, 0x7F, 0x1C, 0x2A}, {0x08, 0x08, 0x3E, 0x08, 0x08},
+    {0x00, 0x80, 0x70, 0x30, 0x00}, {0x08, 0x08, 0x08, 0x08, 0x08}, {0x00, 0x00, 0x60, 0x60, 0x00},
+    {0x20, 0x10, 0x08, 0x04, 0x02}, {0x3E, 0x51, 0x49, 0x45, 0x3E}, {0x00, 0x42, 0x7F, 0x40, 0x00},
+    {0x72, 0x49, 0x49, 0x49, 0x46}, {0x21, 0x41, 0x49, 0x4D, 0x33}, {0x18, 0x14, 0x12, 0x7F, 0x10},
+    {0x27, 0x45, 0x45, 0x45, 0x39}, {0x3C, 0x4A, 0x49, 0x49, 0x31}, {0x41, 0x21, 0x11, 0x09, 0x07},
+    {0x36, 0x49, 0x49, 0x49, 0x36}, {0x46, 0x49, 0x49, 0x29, 0x1E}, {0x00, 0x00, 0x14, 0x00, 0x00},
+    {0x00, 0x40, 0x34, 0x00, 0x00}, {0x00, 0x08, 0x14, 0x22, 0x41}, {0x14, 0x14, 0x14, 0x14, 0x14},
+    {0x00, 0x41, 0x22, 0x14, 0x08}, {0x02, 0x01, 0x59, 0x09, 0x06}, {0x3E, 0x41, 0x5D, 0x59, 0x4E},
+    {0x7C, 0x12, 0x11, 0x12, 0x7C}, {0x7F, 0x49, 0x49, 0x49, 0x36}, {0x3E, 0x41, 0x41, 0x41, 0x22},
+    {0x7F, 0x41, 0x41, 0x41, 0x3E}, {0x7F, 0x49, 0x49, 0x49, 0x41}, {0x7F, 0x09, 0x09, 0x09, 0x01},
+    {0x3E, 0x41, 0x41, 0x51, 0x73}, {0x7F, 0x08, 0x08, 0x08, 0x7F}, {0x00, 0x41, 0x7F, 0x41, 0x00},
+    {0x20, 0x40, 0x41, 0x3F, 0x01}, {0x7F, 0x08, 0x14, 0x22, 0x41}, {0x7F, 0x40, 0x40, 0x40, 0x40},
+    {0x7F, 0x02, 0x1C, 0x02, 0x7F}, {0x7F, 0x04, 0x08, 0x10, 0x7F}, {0x3E, 0x41, 0x41, 0x41, 0x3E},
+    {0x7F, 0x09, 0x09, 0x09, 0x06}, {0x3E, 0x41, 0x51, 0x21, 0x5E}, {0x7F, 0x09, 0x19, 0x29, 0x46},
+    {0x26, 0x49, 0x49, 0x49, 0x32}, {0x03, 0x01, 0x7F, 0x01, 0x03}, {0x3F, 0x40, 0x40, 0x40, 0x3F},
+    {0x1F, 0x20, 0x40, 0x20, 0x1F}, {0x3F, 0x40, 0x38, 0x40, 0x3F}, {0x63, 0x14, 0x08, 0x14, 0x63},
+    {0x03, 0x04, 0x78, 0x04, 0x03}, {0x61, 0x59, 0x49, 0x4D, 0x43}, {0x00, 0x7F, 0x41, 0x41, 0x41},
+    {0x02, 0x04, 0x08, 0x10, 0x20}, {0x00, 0x41, 0x41, 0x41, 0x7F}, {0x04, 0x02, 0x01, 0x02, 0x04},
+    {0x40, 0x40, 0x40, 0x40, 0x40}, {0x00, 0x03, 0x07, 0x08, 0x00}, {0x20, 0x54, 0x54, 0x78, 0x40},
+    {0x7F, 0x28, 0x44, 0x44, 0x38}, {0x38, 0x44, 0x44, 0x44, 0x28}, {0x38, 0x44, 0x44, 0x28, 0x7F},
+    {0x38, 0x54, 0x54, 0x54, 0x18}, {0x00, 0x08, 0x7E, 0x09, 0x02}, {0x18, 0xA4, 0xA4, 0x9C, 0x78},
+    {0x7F, 0x08, 0x04, 0x04, 0x78}, {0x00, 0x44, 0x7D, 0x40, 0x00}, {0x20, 0x40, 0x40, 0x3D, 0x00},
+    {0x7F, 0x10, 0x28, 0x44, 0x00}, {0x00, 0x41, 0x7F, 0x40, 0x00}, {0x7C, 0x04, 0x78, 0x04, 0x78},
+    {0x7C, 0x08, 0x04, 0x04, 0x78}, {0x38, 0x44, 0x44, 0x44, 0x38}, {0xFC, 0x18, 0x24, 0x24, 0x18},
+    {0x18, 0x24, 0x24, 0x18, 0xFC}, {0x7C, 0x08, 0x04, 0x04, 0x08}, {0x48, 0x54, 0x54, 0x54, 0x24},
+    {0x04, 0x04, 0x3F, 0x44, 0x24}, {0x3C, 0x40, 0x40, 0x20, 0x7C}, {0x1C, 0x20, 0x40, 0x20, 0x1C},
+    {0x3C, 0x40, 0x30, 0x40, 0x3C}, {0x44, 0x28, 0x10, 0x28, 0x44}, {0x4C, 0x90, 0x90, 0x90, 0x7C},
+    {0x44, 0x64, 0x54, 0x4C, 0x44}, {0x00, 0x08, 0x36, 0x41, 0x00}, {0x00, 0x00, 0x77, 0x00, 0x00},
+    {0x00, 0x41, 0x36, 0x08, 0x00}, {0x02, 0x01, 0x02, 0x04, 0x02}};
+
+CAM_API int cam_picture_text(cam_image *img, int x, int y, const char *text, const unsigned char rgb[3], int scale)
+{
+    static const unsigned char bg[3] = {16, 16, 16};
+    int len, i, col, row, cx;
+    if (!img || !img->pixels || !text || !rgb)
+        return 0;
+    if (scale < 1)
+        scale = 1;
+    len = (int)strlen(text);
+    /* background strip: one font pixel of margin around 6-pixel cells, 9 rows */
+    cam__vis_fill(img, x, y, x + (len * 6 + 1) * scale - 1, y + 10 * scale - 1, bg);
+    for (i = 0, cx = x + scale; i < len; i++, cx += 6 * scale) {
+        unsigned char ch = (unsigned char)text[i];
+        const unsigned char *g = cam__vis_font[(ch >= 32 && ch < 127 ? ch : '?') - 32];
+        for (col = 0; col < 5; col++)
+            for (row = 0; row < 8; row++)
+                if (g[col] >> row & 1)
+                    cam__vis_fill(img, cx + col * scale, y + (row + 1) * scale, cx + (col + 1) * scale - 1,
+                                  y + (row + 2) * scale - 1, rgb);
+    }
+    return (len * 6 + 1) * scale;
+}
+
+CAM_API cam_result cam_picture_grid(const cam_image *img, const float *maps, int n, const char *const *captions,
+                                    float alpha, int cols, int cell_max, cam_image *out)
+{
+    static const unsigned char bgc[3] = {32, 32, 32}, white[3] = {255, 255, 255};
+    const int gap = 4;
+    int cw, ch, rows, i, x, y;
+    double s;
+    cam_image cell;
+    float *rgb = NULL, *m = NULL;
+    cam_result r;
+    if (!img || !img->pixels || !maps || n <= 0 || !out || cols < 0 || cell_max < 0 || !(alpha >= 0.0f && alpha <= 1.0f))
+        return CAM_ERR_INVALID_ARG;
+    memset(&cell, 0, sizeof cell);
+    if (!cell_max)
+        cell_max = 256;
+    if (!cols)
+        for (cols = 1; cols * cols < n; cols++) {
+        }
+    if (cols > n)
+        cols = n;
+    rows = (n + cols - 1) / cols;
+    s = img->width > img->height ? (double)cell_max / img->width : (double)cell_max / img->height;
+    cw = (int)(img->width * s + 0.5);
+    ch = (int)(img->height * s + 0.5);
+    if (cw < 1) cw = 1;
+    if (ch < 1) ch = 1;
+    if ((r = cam_image_create(out, gap + cols * (cw + gap), gap + rows * (ch + gap), bgc)) != CAM_OK)
+        return r;
+    rgb = (float *)malloc(sizeof(float) * 3 * (size_t)cw * ch);
+    m = (float *)malloc(sizeof(float) * (size_t)cw * ch);
+    r = rgb && m ? cam_image_create(&cell, cw, ch, NULL) : CAM_ERR_NOMEM;
+    if (r == CAM_OK)
+        r = cam__vis_resample_rgb(img, cw, ch, (double)img->width / cw, 0.0, (double)img->height / ch, 0.0,
+                                  CAM_INTERP_BILINEAR, rgb);
+    for (i = 0; r == CAM_OK && i < n; i++) {
+        size_t p;
+        int ox = gap + (i % cols) * (cw + gap), oy = gap + (i / cols) * (ch + gap);
+        for (p = 0; p < (size_t)cw * ch * 3; p++)
+            cell.pixels[p] = (unsigned char)(rgb[p] < 0.0f ? 0 : rgb[p] > 255.0f ? 255 : (int)(rgb[p] + 0.5f));
+        r = cam_map_resize(maps + (size_t)i * img->width * img->height, img->width, img->height, m, cw, ch,
+                           CAM_INTERP_BILINEAR);
+        if (r == CAM_OK)
+            r = cam_picture_overlay(&cell, m, alpha);
+        if (r == CAM_OK && captions && captions[i])
+            cam_picture_text(&cell, 0, 0, captions[i], white, cw >= 160 ? 2 : 1);
+        for (y = 0; r == CAM_OK && y < ch; y++)
+            for (x = 0; x < cw; x++)
+                memcpy(out->pixels + (((size_t)(oy + y)) * out->width + ox + x) * 3,
+                       cell.pixels + ((size_t)y * cw + x) * 3, 3);
+    }
+    cam_image_free(&cell);
+    free(rgb);
+    free(m);
+    if (r != CAM_OK)
+        cam_image_free(out);
+    return r;
+}
+
+/* >>cam-net: maps, scores and features straight from a forward pass */
+/* Feature tensor of the head as N x K x h x w float32. */
+static cam_result cam__vis_features(cam_net *net, cam_head *head, cam_tensor *f, int *n, int *k, int *h, int *w)
+{
+    cam_result r;
+    if (!net)
+        return CAM_ERR_INVALID_ARG;
+    if ((r = cam_net_head(net, head)) != CAM_OK)
+        return r;
+    if ((r = cam_net_tensor(net, head->feature, f)) != CAM_OK)
+        return r;
+    if (f->dtype != CAM_FLOAT32 || f->ndim != 4 || f->dims[0] < 1 || f->dims[1] < 1 || f->dims[2] < 1 ||
+        f->dims[3] < 1 || f->dims[1] > INT_MAX || f->dims[2] * f->dims[3] > INT_MAX || !f->data)
+        return CAM_ERR_SHAPE;
+    *n = (int)f->dims[0];
+    *k = (int)f->dims[1];
+    *h = (int)f->dims[2];
+    *w = (int)f->dims[3];
+    if (head->conv_classifier ? *k < head->n_classes : (*k != head->n_channels || !head->weights))
+        return CAM_ERR_SHAPE;
+    return CAM_OK;
+}
+
+CAM_API cam_result cam_net_scores(cam_net *net, int b, const float **scores, int *n_classes)
+{
+    cam_head head;
+    cam_tensor t;
+    cam_result r;
+    int64_t per;
+    if (!net || !scores || b < 0)
+        return CAM_ERR_INVALID_ARG;
+    /* Prefer the head's logits; a model without a CAM head still classifies. */
+    if (cam_net_head(net, &head) == CAM_OK && head.scores && cam_net_tensor(net, head.scores, &t) == CAM_OK)
+        r = CAM_OK;
+    else
+        r = cam_net_output(net, 0, &t);
+    if (r != CAM_OK)
+        return r;
+    if (t.dtype != CAM_FLOAT32 || t.ndim < 1 || t.dims[0] < 1 || !t.data)
+        return CAM_ERR_SHAPE;
+    if (b >= t.dims[0])
+        return CAM_ERR_INVALID_ARG;
+    per = cam_tensor_count(&t) / t.dims[0];
+    if (per < 1 || per > INT_MAX)
+        return CAM_ERR_SHAPE;
+    *scores = (const float *)t.data + (size_t)b * per;
+    if (n_classes)
+        *n_classes = (int)per;
+    return CAM_OK;
+}
+
+CAM_API void cam_maps_free(cam_maps *m)
+{
+    if (!m)
+        return;
+    free(m->classes);
+    free(m->scores);
+    free(m->data);
+    memset(m, 0, sizeof *m);
+}
+
+typedef struct cam__vis_map_task {
+    const float *weights, *features;
+    int rows, k, hw, n, per;
+    const int *classes;
+    cam_rectify rectify;
+    float *out;
+    cam_result res[64];
+} cam__vis_map_task;
+
+static void cam__vis_map_run(void *ctx, int task, int thread)
+{
+    cam__vis_map_task *t = (cam__vis_map_task *)ctx;
+    int c0 = task * t->per, cn = t->n - c0 < t->per ? t->n - c0 : t->per;
+    cam_result r;
+    (void)thread;
+    r = cam_map_compute(t->weights, t->rows, t->k, t->features, t->hw, t->classes + c0, cn, t->rectify,
+                        t->out + (size_t)c0 * t->hw);
+    if (task < 64)
+        t->res[task] = r;
+}
+
+CAM_API cam_result cam_net_maps(cam_net *net, int b, const int *classes, int n_classes, const cam_map_desc *desc,
+                                cam_maps *out)
+{
+    cam_map_desc d;
+    cam_head head;
+    cam_tensor f;
+    cam_result r;
+    const float *sc = NULL;
+    float *fm = NULL;
+    int n, k, fh, fw, i, nsc = 0, ow, oh, in_w = 0, in_h = 0;
+    size_t hw;
+    if (!out)
+        return CAM_ERR_INVALID_ARG;
+    memset(out, 0, sizeof *out);
+    if (desc)
+        d = *desc;
+    else
+        memset(&d, 0, sizeof d);
+    if (!net || b < 0 || n_classes <= 0 || !cam__vis_interp_ok(d.interp) || (int)d.target < 0 ||
+        (int)d.target > CAM_TARGET_FEATURE || (int)d.rectify < 0 || (int)d.rectify > CAM_RECTIFY_POSITIVE_WEIGHTS ||
+        (int)d.normalize < 0 || (int)d.normalize > CAM_NORMALIZE_MINMAX || (int)d.order < 0 ||
+        (int)d.order > CAM_NORMALIZE_BEFORE_RESIZE)
+        return CAM_ERR_INVALID_ARG;
+    if ((r = cam__vis_features(net, &head, &f, &n, &k, &fh, &fw)) != CAM_OK)
+        return r;
+    if (b >= n)
+        return CAM_ERR_INVALID_ARG;
+    if ((r = cam_net_scores(net, b, &sc, &nsc)) != CAM_OK)
+        return r;
+    if (!classes && n_classes > nsc)
+        n_classes = nsc;
+    hw = (size_t)fh * fw;
+    out->classes = (int *)malloc(sizeof(int) * n_classes);
+    out->scores = (float *)malloc(sizeof(float) * n_classes);
+    if (!out->classes || !out->scores)
+        return CAM_ERR_NOMEM;
+    if (classes)
+        memcpy(out->classes, classes, sizeof(int) * n_classes);
+    else
+        cam_scores_topk(sc, nsc, n_classes, out->classes, NULL);
+    for (i = 0; i < n_classes; i++) {
+        if (out->classes[i] < 0 || out->classes[i] >= head.n_classes)
+            return CAM_ERR_INVALID_ARG;
+        out->scores[i] = out->classes[i] < nsc ? sc[out->classes[i]] : 0.0f;
+    }
+    out->n = n_classes;
+    ow = fw, oh = fh;
+    if (d.target != CAM_TARGET_FEATURE) {
+        cam_tensor_info info;
+        if ((r = cam_net_input_info(net, 0, &info)) != CAM_OK)
+            return r;
+        if (info.ndim != 4 || info.dims[2] < 1 || info.dims[3] < 1 || info.dims[2] > CAM_MAX_IMAGE_DIM ||
+            info.dims[3] > CAM_MAX_IMAGE_DIM)
+            return CAM_ERR_SHAPE;
+        in_h = (int)info.dims[2];
+        in_w = (int)info.dims[3];
+        ow = in_w, oh = in_h;
+        if (d.target == CAM_TARGET_IMAGE && d.transform) {
+            if (!cam__vis_transform_ok(d.transform))
+                return CAM_ERR_INVALID_ARG;
+            ow = d.transform->image_width;
+            oh = d.transform->image_height;
+        }
+    }
+    out->width = ow;
+    out->height = oh;
+    out->data = (float *)malloc(sizeof(float) * (size_t)ow * oh * n_classes);
+    if (!out->data)
+        return CAM_ERR_NOMEM;
+    fm = d.target == CAM_TARGET_FEATURE ? out->data : (float *)malloc(sizeof(float) * hw * n_classes);
+    if (!fm)
+        return CAM_ERR_NOMEM;
+    {
+        /* The product split by class blocks over the net's thread pool: every
+           map element is the same FMA sequence whatever the split. */
+        cam__vis_map_task mt;
+        int nt = cam_net_threads(net);
+        if (nt > 64)
+            nt = 64;
+        mt.weights = head.conv_classifier ? NULL : head.weights;
+        mt.rows = head.n_classes;
+        mt.k = k;
+        mt.features = (const float *)f.data + (size_t)b * k * hw;
+        mt.hw = (int)hw;
+        mt.classes = out->classes;
+        mt.n = n_classes;
+        mt.rectify = d.rectify;
+        mt.out = fm;
+        mt.per = n_classes;
+        if (nt > 1 && n_classes >= 2 * CAM__MAP_CB && (size_t)n_classes * k * hw >= 1000000) {
+            mt.per = (n_classes + nt - 1) / nt;
+            mt.per = (mt.per + CAM__MAP_CB - 1) / CAM__MAP_CB * CAM__MAP_CB;
+        }
+        memset(mt.res, 0, sizeof mt.res);
+        cam__par(net, cam__vis_map_run, &mt, (n_classes + mt.per - 1) / mt.per);
+        r = CAM_OK;
+        for (i = 0; i < (n_classes + mt.per - 1) / mt.per && i < 64; i++)
+            if (mt.res[i] != CAM_OK)
+                r = mt.res[i];
+    }
+    for (i = 0; r == CAM_OK && i < n_classes; i++) {
+        float *src = fm + (size_t)i * hw, *dst = out->data + (size_t)i * ow * oh;
+        if (d.normalize && (d.order == CAM_NORMALIZE_BEFORE_RESIZE || d.target == CAM_TARGET_FEATURE))
+            cam_map_normalize(src, hw, d.normalize);
+        if (d.target == CAM_TARGET_FEATURE)
+            continue;
+        if (d.target == CAM_TARGET_IMAGE && d.transform) {
+            /* The map covers the network input: the transform takes it on. */
+            cam_transform tf = *d.transform;
+            tf.input_width = in_w;
+            tf.input_height = in_h;
+            r = cam_map_resize_to_image(src, fw, fh, &tf, dst, d.interp);
+        } else {
+            r = cam_map_resize(src, fw, fh, dst, ow, oh, d.interp);
+        }
+        if (r == CAM_OK && d.normalize && d.order == CAM_NORMALIZE_AFTER_RESIZE)
+            cam_map_normalize(dst, (size_t)ow * oh, d.normalize);
+    }
+    if (fm != out->data)
+        free(fm);
+    return r;
+}
+
+CAM_API cam_result cam_net_features(cam_net *net, cam_pool_kind pool, float *out, int *n_images, int *n_channels)
+{
+    cam_head head;
+    cam_tensor f;
+    cam_result r;
+    int n, k, h, w, i, c;
+    size_t hw, p;
+    if ((int)pool < 0 || (int)pool > CAM_POOL_MAX)
+        return CAM_ERR_INVALID_ARG;
+    if ((r = cam__vis_features(net, &head, &f, &n, &k, &h, &w)) != CAM_OK)
+        return r;
+    if (n_images)
+        *n_images = n;
+    if (n_channels)
+        *n_channels = k;
+    if (!out)
+        return CAM_OK;
+    hw = (size_t)h * w;
+    for (i = 0; i < n; i++)
+        for (c = 0; c < k; c++) {
+            const float *x = (const float *)f.data + ((size_t)i * k + c) * hw;
+            double s = 0.0;
+            float m = x[0];
+            for (p = 0; p < hw; p++) {
+                s += x[p];
+                m = x[p] > m ? x[p] : m;
+            }
+            out[(size_t)i * k + c] = pool == CAM_POOL_MAX ? m : (float)(s / (double)hw);
+        }
+    return CAM_OK;
+}
+
+CAM_API const char *cam_net_label(const cam_net *net, int c, char *buf, size_t size)
+{
+    const char *s = net ? cam_net_metadata_get(net, "cam.labels") : NULL, *e;
+    size_t len;
+    if (!s || c < 0 || !buf || !size)
+        return NULL;
+    while (c > 0 && s) {
+        s = strchr(s, '\n');
+        if (s)
+            s++;
+        c--;
+    }
+    if (!s || !*s)
+        return NULL;
+    e = strchr(s, '\n');
+    len = e ? (size_t)(e - s) : strlen(s);
+    if (len && s[len - 1] == '\r')
+        len--;
+    if (len >= size)
+        len = size - 1;
+    memcpy(buf, s, len);
+    buf[len] = 0;
+    return buf;
+}
+
+CAM_API cam_result cam_preprocess_from_net(const cam_net *net, cam_preprocess *pp, cam_error *err)
+{
+    cam_tensor_info info;
+    cam_result r;
+    if (!net || !pp)
+        return CAM_ERR_INVALID_ARG;
+    memset(pp, 0, sizeof *pp);
+    if ((r = cam_net_input_info(net, 0, &info)) != CAM_OK)
+        return r;
+    if (info.ndim == 4) {
+        pp->channels = info.dims[1] > 0 && info.dims[1] <= 3 ? (int)info.dims[1] : 0;
+        pp->height = info.dims[2] > 0 && info.dims[2] <= CAM_MAX_IMAGE_DIM ? (int)info.dims[2] : 0;
+        pp->width = info.dims[3] > 0 && info.dims[3] <= CAM_MAX_IMAGE_DIM ? (int)info.dims[3] : 0;
+    }
+    if (pp->channels == 1)
+        pp->color = CAM_COLOR_GRAY;
+    return cam_preprocess_parse(pp, cam_net_metadata_get(net, "cam.resize"),
+                                cam_net_metadata_get(net, "cam.resize_size"), cam_net_metadata_get(net, "cam.mean"),
+                                cam_net_metadata_get(net, "cam.std"), cam_net_metadata_get(net, "cam.color"), err);
+}
+/* >>eval-impl: metrics, box extraction, threshold sweep, linear SVM */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <limits.h>
+#include <stdarg.h>
+
+/* Largest map the box code accepts: pixel indices stay in int. */
+#define CAM__EVAL_MAX_PIXELS (1 << 30)
+
+/* The allocator of a creation desc; zero fields: malloc and free. Memory
+   comes back zeroed so that a failed create can free what it got. */
+static void *cam__ev_alloc(const cam_allocator *a, size_t n)
+{
+    void *p;
+    if (n == 0) n = 1;
+    p = a->alloc ? a->alloc(n, 16, a->user) : malloc(n);
+    if (p) memset(p, 0, n);
+    return p;
+}
+
+static void cam__ev_free(const cam_allocator *a, void *p)
+{
+    if (!p) return;
+    if (!a->alloc) free(p);
+    else if (a->free) a->free(p, a->user);
+}
+
+CAM_API const char *cam_convention_name(cam_convention c)
+{
+    return c == CAM_CONVENTION_WSOL ? "wsol" : c == CAM_CONVENTION_PAPER ? "paper" : "unknown";
+}
+
+CAM_API cam_result cam_convention_parse(const char *name, cam_convention *out)
+{
+    if (!name || !out) return CAM_ERR_INVALID_ARG;
+    if (!strcmp(name, "paper")) *out = CAM_CONVENTION_PAPER;
+    else if (!strcmp(name, "wsol")) *out = CAM_CONVENTION_WSOL;
+    else return CAM_ERR_INVALID_ARG;
+    return CAM_OK;
+}
+
+static int64_t cam__box_area(const cam_box *b)
+{
+    if (b->x1 < b->x0 || b->y1 < b->y0) return 0;
+    return (int64_t)(b->x1 - b->x0 + 1) * (int64_t)(b->y1 - b->y0 + 1);
+}
+
+CAM_API double cam_box_iou(const cam_box *a, const cam_box *b)
+{
+    int64_t ia, ua, aa, ab;
+    int ix0, iy0, ix1, iy1;
+    if (!a || !b) return 0.0;
+    aa = cam__box_area(a);
+    ab = cam__box_area(b);
+    if (aa == 0 || ab == 0) return 0.0;
+    ix0 = a->x0 > b->x0 ? a->x0 : b->x0;
+    iy0 = a->y0 > b->y0 ? a->y0 : b->y0;
+    ix1 = a->x1 < b->x1 ? a->x1 : b->x1;
+    iy1 = a->y1 < b->y1 ? a->y1 : b->y1;
+    ia = (ix1 < ix0 || iy1 < iy0) ? 0 : (int64_t)(ix1 - ix0 + 1) * (int64_t)(iy1 - iy0 + 1);
+    ua = aa + ab - ia;
+    /* Doubles of the integer areas, divided once: the same value numpy gets. */
+    return ua > 0 ? (double)ia / (double)ua : 0.0;
+}
+
+/* >>levels
+   Both conventions reduce to "keep pixel i at threshold t when lv[i] >= cut(t)":
+   paper: lv = value, cut = tau * max; wsol: lv = uint8 level q, cut = int(tau * max q) + 1. */
+typedef struct cam__levels {
+    cam_convention conv;
+    double vmax;     /* paper: max of the map; wsol: max of q */
+    int n;
+} cam__levels;
+
+static cam_result cam__levels_make(const float *map, int h, int w, cam_convention conv, float *lv,
+                                   cam__levels *info)
+{
+    int i, n;
+    double mn, mx;
+    if (!map || h <= 0 || w <= 0 || (int64_t)h * w > CAM__EVAL_MAX_PIXELS) return CAM_ERR_INVALID_ARG;
+    if (conv != CAM_CONVENTION_PAPER && conv != CAM_CONVENTION_WSOL) return CAM_ERR_INVALID_ARG;
+    n = h * w;
+    mn = mx = map[0];
+    for (i = 0; i < n; i++) {
+        double v = map[i];
+        if (!(v == v) || v > 3.0e38 || v < -3.0e38) return CAM_ERR_INVALID_ARG; /* NaN, inf */
+        if (v < mn) mn = v;
+        if (v > mx) mx = v;
+    }
+    info->conv = conv;
+    info->n = n;
+    if (conv == CAM_CONVENTION_PAPER) {
+        if (lv != map) memcpy(lv, map, (size_t)n * sizeof(float));
+        info->vmax = mx;
+    } else {
+        /* wsolevaluation: cam -= min; cam /= max (float64); (cam * 255).astype(uint8). */
+        double range = mx - mn, qmax = 0;
+        for (i = 0; i < n; i++) {
+            double q = 0;
+            if (range > 0) {
+                q = floor((((double)map[i] - mn) / range) * 255.0);
+                if (q > 255) q = 255;
+            }
+            lv[i] = (float)q;
+            if (q > qmax) qmax = q;
+        }
+        info->vmax = qmax;
+    }
+    return CAM_OK;
+}
+
+static double cam__levels_cut(const cam__levels *L, double tau)
+{
+    /* max <= 0: no positive evidence, no box (cam_map_boxes does the same) */
+    if (L->conv == CAM_CONVENTION_PAPER) return L->vmax > 0 ? tau * L->vmax : HUGE_VAL;
+    return floor(tau * L->vmax) + 1.0; /* int() of a non-negative product, then strict > */
+}
+
+/* The convention's box from a component's tight box (or an empty one). */
+static cam_box cam__conv_box(cam_convention conv, int empty, int x0, int y0, int x1, int y1, int h, int w)
+{
+    cam_box b;
+    memset(&b, 0, sizeof b);
+    if (empty) {
+        b.x0 = b.y0 = 0;
+        b.x1 = b.y1 = conv == CAM_CONVENTION_WSOL ? 0 : -1;
+        return b;
+    }
+    b.x0 = x0;
+    b.y0 = y0;
+    if (conv == CAM_CONVENTION_WSOL) {
+        /* cv2.boundingRect gives w = x1 - x0 + 1 and the repository uses x + w. */
+        x1 = x1 + 1 < w - 1 ? x1 + 1 : w - 1;
+        y1 = y1 + 1 < h - 1 ? y1 + 1 : h - 1;
+    }
+    b.x1 = x1;
+    b.y1 = y1;
+    return b;
+}
+
+/* Box of a hole's contour: cv2 traces a hole along the kept pixels 4-adjacent
+   to it, one pixel outside the hole's own box on every side. */
+static cam_box cam__hole_box(cam_convention conv, int x0, int y0, int x1, int y1, int h, int w)
+{
+    return cam__conv_box(conv, 0, x0 - 1, y0 - 1, x1 + 1, y1 + 1, h, w);
+}
+
+/* 2 x cv2.contourArea of a component's outer contour. The contour runs
+   through the centres of its border pixels, so the area it encloses is that
+   of the component with its holes filled, counted over 2x2 pixel blocks:
+   4 pixels inside add 2, 3 pixels add 1 (the contour cuts the block along a
+   diagonal), fewer add nothing. mask: bw x bh over the component's bounding
+   box, 1 = in the component, 0 = not; overwritten (2 = outside). stack:
+   bw * bh ints. Pixels not in the component that reach the box's edge
+   through 4-connected non-component pixels are outside; the rest are holes. */
+static int64_t cam__filled_area2(unsigned char *mask, int bw, int bh, int *stack)
+{
+    int sp = 0, x, y;
+    int64_t a = 0;
+    for (y = 0; y < bh; y++)
+        for (x = 0; x < bw; x++)
+            if ((y == 0 || y == bh - 1 || x == 0 || x == bw - 1) && mask[y * bw + x] == 0) {
+                mask[y * bw + x] = 2;
+                stack[sp++] = y * bw + x;
+            }
+    while (sp) {
+        int p = stack[--sp], py = p / bw, px = p % bw;
+        if (py > 0 && mask[p - bw] == 0) { mask[p - bw] = 2; stack[sp++] = p - bw; }
+        if (py < bh - 1 && mask[p + bw] == 0) { mask[p + bw] = 2; stack[sp++] = p + bw; }
+        if (px > 0 && mask[p - 1] == 0) { mask[p - 1] = 2; stack[sp++] = p - 1; }
+        if (px < bw - 1 && mask[p + 1] == 0) { mask[p + 1] = 2; stack[sp++] = p + 1; }
+    }
+    for (y = 0; y + 1 < bh; y++)
+        for (x = 0; x + 1 < bw; x++) {
+            int cnt = (mask[y * bw + x] != 2) + (mask[y * bw + x + 1] != 2) + (mask[(y + 1) * bw + x] != 2) +
+                      (mask[(y + 1) * bw + x + 1] != 2);
+            if (cnt >= 3) a += cnt - 2;
+        }
+    return a;
+}
+
+/* Is component a larger than b? paper: more pixels, then larger sum, then
+   first pixel earlier in raster order (cam_map_boxes' order); wsol: larger
+   contour area, then first pixel later (cv2 lists top-level contours in
+   reverse order of discovery and max() keeps the first). */
+static int cam__larger(int wsol, int64_t ka, double sa, int ia, int64_t kb, double sb, int ib)
+{
+    if (ka != kb) return ka > kb;
+    if (wsol) return ia > ib;
+    if (sa != sb) return sa > sb;
+    return ia < ib;
+}
+
+static cam_result cam__rule_check(const cam_box_rule *rule, cam_convention *conv, int *conn)
+{
+    cam_box_rule r;
+    if (rule) r = *rule;
+    else memset(&r, 0, sizeof r);
+    if (r.convention != CAM_CONVENTION_PAPER && r.convention != CAM_CONVENTION_WSOL) return CAM_ERR_INVALID_ARG;
+    if (r.connectivity == 0) r.connectivity = 8;
+    if (r.connectivity != 4 && r.connectivity != 8) return CAM_ERR_INVALID_ARG;
+    if (r.convention == CAM_CONVENTION_WSOL && r.connectivity != 8) return CAM_ERR_INVALID_ARG;
+    *conv = r.convention;
+    *conn = r.connectivity;
+    return CAM_OK;
+}
+
+/* >>box-at: threshold, label by flood fill, pick the largest. Plain on purpose:
+   it is the reference for the sweep. */
+static cam_result cam__map_box_at(const float *map, int h, int w, double tau, const cam_box_rule *rule, cam_box *box,
+                                  int *n_components, cam_box *all_boxes, int max_boxes, const cam_allocator *A)
+{
+    cam_convention conv;
+    int conn, n, i, ncomp = 0, best = -1;
+    float *lv = NULL;
+    int *lab = NULL, *stack = NULL;
+    int64_t *key = NULL, *npix = NULL;
+    double *sum = NULL;
+    int *first = NULL;
+    int *bx = NULL; /* 4 per component: x0 y0 x1 y1 */
+    cam__levels L;
+    double cut;
+    cam_result r;
+    if ((r = cam__rule_check(rule, &conv, &conn)) != CAM_OK) return r;
+    if (!map || h <= 0 || w <= 0 || (int64_t)h * w > CAM__EVAL_MAX_PIXELS || tau != tau) return CAM_ERR_INVALID_ARG;
+    n = h * w;
+    lv = (float *)cam__ev_alloc(A, (size_t)n * sizeof(float));
+    lab = (int *)cam__ev_alloc(A, (size_t)n * sizeof(int));
+    stack = (int *)cam__ev_alloc(A, (size_t)n * sizeof(int));
+    key = (int64_t *)cam__ev_alloc(A, (size_t)n * sizeof(int64_t));
+    bx = (int *)cam__ev_alloc(A, (size_t)n * 4 * sizeof(int));
+    npix = (int64_t *)cam__ev_alloc(A, (size_t)n * sizeof(int64_t));
+    sum = (double *)cam__ev_alloc(A, (size_t)n * sizeof(double));
+    first = (int *)cam__ev_alloc(A, (size_t)n * sizeof(int));
+    if (!lv || !lab || !stack || !key || !bx || !npix || !sum || !first) {
+        r = CAM_ERR_NOMEM;
+        goto done;
+    }
+    if ((r = cam__levels_make(map, h, w, conv, lv, &L)) != CAM_OK) goto done;
+    cut = cam__levels_cut(&L, tau);
+    for (i = 0; i < n; i++) lab[i] = (double)lv[i] >= cut ? -1 : -2; /* -1: kept, unlabelled */
+    for (i = 0; i < n; i++) {
+        int sp = 0, c;
+        if (lab[i] != -1) continue;
+        c = ncomp++;
+        lab[i] = c;
+        stack[sp++] = i;
+        key[c] = 0;
+        sum[c] = 0;
+        first[c] = i;
+        bx[4 * c] = bx[4 * c + 2] = i % w;
+        bx[4 * c + 1] = bx[4 * c + 3] = i / w;
+        while (sp) {
+            int p = stack[--sp], y = p / w, x = p % w, dy, dx;
+            key[c]++;
+            sum[c] += lv[p];
+            if (x < bx[4 * c]) bx[4 * c] = x;
+            if (x > bx[4 * c + 2]) bx[4 * c + 2] = x;
+            if (y < bx[4 * c + 1]) bx[4 * c + 1] = y;
+            if (y > bx[4 * c + 3]) bx[4 * c + 3] = y;
+            for (dy = -1; dy <= 1; dy++)
+                for (dx = -1; dx <= 1; dx++) {
+                    int yy = y + dy, xx = x + dx, q;
+                    if ((!dy && !dx) || yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+                    if (conn == 4 && dy && dx) continue;
+                    q = yy * w + xx;
+                    if (lab[q] == -1) {
+                        lab[q] = c;
+                        stack[sp++] = q;
+                    }
+                }
+        }
+    }
+    for (i = 0; i < ncomp; i++) npix[i] = key[i];
+    if (conv == CAM_CONVENTION_WSOL) {
+        /* contour area x2 of each component, holes filled, over its box */
+        unsigned char *mask = (unsigned char *)cam__ev_alloc(A, (size_t)n);
+        if (!mask) {
+            r = CAM_ERR_NOMEM;
+            goto done;
+        }
+        for (i = 0; i < ncomp; i++) {
+            int x0 = bx[4 * i], y0 = bx[4 * i + 1], bw = bx[4 * i + 2] - x0 + 1, bh = bx[4 * i + 3] - y0 + 1, y, x;
+            for (y = 0; y < bh; y++)
+                for (x = 0; x < bw; x++) mask[y * bw + x] = lab[(y0 + y) * w + x0 + x] == i;
+            key[i] = cam__filled_area2(mask, bw, bh, stack);
+        }
+        cam__ev_free(A, mask);
+    }
+    for (i = 0; i < ncomp; i++)
+        if (best < 0 || cam__larger(conv == CAM_CONVENTION_WSOL, key[i], sum[i], first[i], key[best], sum[best],
+                                    first[best]))
+            best = i;
+    if (box) {
+        if (best < 0) *box = cam__conv_box(conv, 1, 0, 0, 0, 0, h, w);
+        else {
+            *box = cam__conv_box(conv, 0, bx[4 * best], bx[4 * best + 1], bx[4 * best + 2], bx[4 * best + 3], h, w);
+            box->pixels = npix[best];
+        }
+    }
+    if (all_boxes)
+        for (i = 0; i < ncomp && i < max_boxes; i++) {
+            all_boxes[i] = cam__conv_box(conv, 0, bx[4 * i], bx[4 * i + 1], bx[4 * i + 2], bx[4 * i + 3], h, w);
+            all_boxes[i].pixels = npix[i];
+        }
+    if (conv == CAM_CONVENTION_WSOL && ncomp > 0) {
+        /* hole contours (cv2 RETR_TREE): 4-connected dropped regions away from the edge */
+        int nh = 0;
+        for (i = 0; i < n; i++) {
+            int sp = 0, x0, y0, x1, y1, edge = 0;
+            if (lab[i] != -2) continue;
+            lab[i] = -3;
+            stack[sp++] = i;
+            x0 = x1 = i % w;
+            y0 = y1 = i / w;
+            while (sp) {
+                int p = stack[--sp], y = p / w, x = p % w, k;
+                static const int dy4[4] = {-1, 1, 0, 0}, dx4[4] = {0, 0, -1, 1};
+                if (x < x0) x0 = x;
+                if (x > x1) x1 = x;
+                if (y < y0) y0 = y;
+                if (y > y1) y1 = y;
+                if (x == 0 || y == 0 || x == w - 1 || y == h - 1) edge = 1;
+                for (k = 0; k < 4; k++) {
+                    int yy = y + dy4[k], xx = x + dx4[k];
+                    if (yy < 0 || yy >= h || xx < 0 || xx >= w || lab[yy * w + xx] != -2) continue;
+                    lab[yy * w + xx] = -3;
+                    stack[sp++] = yy * w + xx;
+                }
+            }
+            if (edge) continue;
+            if (all_boxes && ncomp + nh < max_boxes) all_boxes[ncomp + nh] = cam__hole_box(conv, x0, y0, x1, y1, h, w);
+            nh++;
+        }
+        ncomp += nh;
+    }
+    if (n_components) *n_components = ncomp;
+done:
+    cam__ev_free(A, npix);
+    cam__ev_free(A, sum);
+    cam__ev_free(A, first);
+    cam__ev_free(A, lv);
+    cam__ev_free(A, lab);
+    cam__ev_free(A, stack);
+    cam__ev_free(A, key);
+    cam__ev_free(A, bx);
+    return r;
+}
+
+CAM_API cam_result cam_map_box_at(const float *map, int h, int w, double tau, const cam_box_rule *rule,
+                                  cam_box *box, int *n_components, cam_box *all_boxes, int max_boxes)
+{
+    cam_allocator a;
+    memset(&a, 0, sizeof a);
+    return cam__map_box_at(map, h, w, tau, rule, box, n_components, all_boxes, max_boxes, &a);
+}
+
+/* >>sweep-impl */
+typedef struct cam__heap_item {
+    double iou;
+    int root, version;
+} cam__heap_item;
+
+struct cam_sweep {
+    cam_allocator alloc;
+    cam_convention conv;
+    int conn;
+    int n_thr;
+    double *thr;
+    int cap;              /* pixels the buffers hold */
+    float *lv;
+    int *order, *tmp;     /* pixel order (descending level) and radix scratch */
+    uint32_t *keys, *keys2;
+    int *parent, *size, *minidx, *bx, *version, *dirty_list;
+    int64_t *area2;
+    double *sum;
+    unsigned char *dirty;
+    cam__heap_item *heap;
+    int *cp;              /* checkpoint order */
+    double *cut;
+    double *hole_best;    /* WSOL: best hole-contour IoU per threshold, -1: none */
+    int *hole_off, *hole_cnt; /* WSOL: holes[hole_off[t] ..] are the first pixels of */
+    int *holes;           /* the holes at threshold t (hole_cnt[t] of them) */
+    int holes_cap;
+    int *bmin, *cand;     /* first pixel of a dropped region; holed components */
+    char error[CAM_ERROR_MESSAGE_SIZE];
+};
+
+CAM_API int cam_sweep_count(const cam_sweep *s) { return s ? s->n_thr : 0; }
+CAM_API double cam_sweep_tau(const cam_sweep *s, int i)
+{
+    return s && i >= 0 && i < s->n_thr ? s->thr[i] : 0.0;
+}
+CAM_API const char *cam_sweep_last_error(const cam_sweep *s) { return s ? s->error : ""; }
+
+static void cam__sweep_release(cam_sweep *s)
+{
+    const cam_allocator *a = &s->alloc;
+    cam__ev_free(a, s->lv); cam__ev_free(a, s->order); cam__ev_free(a, s->tmp);
+    cam__ev_free(a, s->keys); cam__ev_free(a, s->keys2); cam__ev_free(a, s->parent);
+    cam__ev_free(a, s->size); cam__ev_free(a, s->minidx); cam__ev_free(a, s->bx);
+    cam__ev_free(a, s->version); cam__ev_free(a, s->dirty_list); cam__ev_free(a, s->area2);
+    cam__ev_free(a, s->sum); cam__ev_free(a, s->dirty); cam__ev_free(a, s->heap);
+    cam__ev_free(a, s->bmin); cam__ev_free(a, s->cand);
+    s->lv = NULL; s->order = s->tmp = NULL; s->keys = s->keys2 = NULL;
+    s->parent = s->size = s->minidx = s->bx = s->version = s->dirty_list = NULL;
+    s->area2 = NULL; s->sum = NULL; s->dirty = NULL; s->heap = NULL; s->bmin = s->cand = NULL;
+    s->cap = 0;
+}
+
+static cam_result cam__sweep_reserve(cam_sweep *s, int n)
+{
+    size_t N = (size_t)n;
+    if (n <= s->cap) return CAM_OK;
+    cam__sweep_release(s);
+    s->lv = (float *)cam__ev_alloc(&s->alloc, N * sizeof(float));
+    s->order = (int *)cam__ev_alloc(&s->alloc, N * sizeof(int));
+    s->tmp = (int *)cam__ev_alloc(&s->alloc, N * sizeof(int));
+    s->keys = (uint32_t *)cam__ev_alloc(&s->alloc, N * sizeof(uint32_t));
+    s->keys2 = (uint32_t *)cam__ev_alloc(&s->alloc, N * sizeof(uint32_t));
+    s->parent = (int *)cam__ev_alloc(&s->alloc, N * sizeof(int));
+    s->size = (int *)cam__ev_alloc(&s->alloc, N * sizeof(int));
+    s->minidx = (int *)cam__ev_alloc(&s->alloc, N * sizeof(int));
+    s->bx = (int *)cam__ev_alloc(&s->alloc, N * 4 * sizeof(int));
+    s->version = (int *)cam__ev_alloc(&s->alloc, N * sizeof(int));
+    s->dirty_list = (int *)cam__ev_alloc(&s->alloc, N * sizeof(int));
+    s->area2 = (int64_t *)cam__ev_alloc(&s->alloc, N * sizeof(int64_t));
+    s->sum = (double *)cam__ev_alloc(&s->alloc, N * sizeof(double));
+    s->bmin = (int *)cam__ev_alloc(&s->alloc, N * sizeof(int));
+    s->cand = (int *)cam__ev_alloc(&s->alloc, N * sizeof(int));
+    s->dirty = (unsigned char *)cam__ev_alloc(&s->alloc, N);
+    s->heap = (cam__heap_item *)cam__ev_alloc(&s->alloc, N * sizeof(cam__heap_item));
+    if (!s->lv || !s->order || !s->tmp || !s->keys || !s->keys2 || !s->parent || !s->size || !s->minidx ||
+        !s->bx || !s->version || !s->dirty_list || !s->area2 || !s->sum || !s->bmin || !s->cand || !s->dirty || !s->heap) {
+        cam__sweep_release(s);
+        return CAM_ERR_NOMEM;
+    }
+    s->cap = n;
+    return CAM_OK;
+}
+
+CAM_API cam_result cam_sweep_create(const cam_sweep_desc *desc, cam_sweep **out)
+{
+    cam_sweep *s;
+    cam_sweep_desc d;
+    cam_result r;
+    int i;
+    if (!out) return CAM_ERR_INVALID_ARG;
+    *out = NULL;
+    if (desc) d = *desc;
+    else memset(&d, 0, sizeof d);
+    if (d.n_thresholds < 0 || d.n_thresholds > 1000000 || d.max_pixels < 0 || d.max_pixels > CAM__EVAL_MAX_PIXELS)
+        return CAM_ERR_INVALID_ARG;
+    if (d.n_thresholds == 0) {
+        if (d.thresholds) return CAM_ERR_INVALID_ARG;
+        d.n_thresholds = 100;
+    }
+    if (d.thresholds)
+        for (i = 0; i < d.n_thresholds; i++)
+            if (!(d.thresholds[i] == d.thresholds[i])) return CAM_ERR_INVALID_ARG;
+    s = (cam_sweep *)cam__ev_alloc(&d.allocator, sizeof *s);
+    if (!s) return CAM_ERR_NOMEM;
+    s->alloc = d.allocator;
+    if ((r = cam__rule_check(&d.rule, &s->conv, &s->conn)) != CAM_OK) {
+        cam__ev_free(&d.allocator, s);
+        return r;
+    }
+    s->n_thr = d.n_thresholds;
+    s->thr = (double *)cam__ev_alloc(&s->alloc, (size_t)s->n_thr * sizeof(double));
+    s->cp = (int *)cam__ev_alloc(&s->alloc, (size_t)s->n_thr * sizeof(int));
+    s->cut = (double *)cam__ev_alloc(&s->alloc, (size_t)s->n_thr * sizeof(double));
+    s->hole_best = (double *)cam__ev_alloc(&s->alloc, (size_t)s->n_thr * sizeof(double));
+    s->hole_off = (int *)cam__ev_alloc(&s->alloc, (size_t)s->n_thr * sizeof(int));
+    s->hole_cnt = (int *)cam__ev_alloc(&s->alloc, (size_t)s->n_thr * sizeof(int));
+    if (!s->thr || !s->cp || !s->cut || !s->hole_best || !s->hole_off || !s->hole_cnt) {
+        cam_sweep_free(s);
+        return CAM_ERR_NOMEM;
+    }
+    /* np.arange(0, 1, step) computes i * step; 1.0 / 100 is the double 0.01. */
+    for (i = 0; i < s->n_thr; i++) s->thr[i] = d.thresholds ? d.thresholds[i] : i * (1.0 / s->n_thr);
+    if (d.max_pixels && (r = cam__sweep_reserve(s, d.max_pixels)) != CAM_OK) {
+        cam_sweep_free(s);
+        return r;
+    }
+    *out = s;
+    return CAM_OK;
+}
+
+CAM_API void cam_sweep_free(cam_sweep *s)
+{
+    cam_allocator a;
+    if (!s) return;
+    a = s->alloc;
+    cam__sweep_release(s);
+    cam__ev_free(&a, s->thr);
+    cam__ev_free(&a, s->cp);
+    cam__ev_free(&a, s->cut);
+    cam__ev_free(&a, s->hole_best);
+    cam__ev_free(&a, s->hole_off);
+    cam__ev_free(&a, s->hole_cnt);
+    cam__ev_free(&a, s->holes);
+    cam__ev_free(&a, s);
+}
+
+/* Orders pixels by level, highest first, ties by index: an LSD radix sort on
+   the float bits (flipped so that unsigned order is descending value). */
+static void cam__sweep_order(cam_sweep *s, int n, int uint8_levels)
+{
+    int i, pass, npass = uint8_levels ? 1 : 4;
+    int *src = s->order, *dst = s->tmp;
+    uint32_t *ks = s->keys, *kd = s->keys2;
+    for (i = 0; i < n; i++) {
+        uint32_t u;
+        float f = s->lv[i];
+        if (uint8_levels) u = 255u - (uint32_t)f;
+        else {
+            memcpy(&u, &f, sizeof u);
+            u = (u & 0x80000000u) ? ~u : (u | 0x80000000u); /* ascending as unsigned */
+            u = ~u;                                         /* descending */
+        }
+        ks[i] = u;
+        src[i] = i;
+    }
+    for (pass = 0; pass < npass; pass++) {
+        int count[257];
+        int shift = pass * 8;
+        memset(count, 0, sizeof count);
+        for (i = 0; i < n; i++) count[((ks[i] >> shift) & 255u) + 1]++;
+        for (i = 0; i < 256; i++) count[i + 1] += count[i];
+        for (i = 0; i < n; i++) {
+            int b = (int)((ks[i] >> shift) & 255u), at = count[b]++;
+            dst[at] = src[i];
+            kd[at] = ks[i];
+        }
+        { int *t = src; src = dst; dst = t; }
+        { uint32_t *t = ks; ks = kd; kd = t; }
+    }
+    if (src != s->order) memcpy(s->order, src, (size_t)n * sizeof(int));
+}
+
+static int cam__uf_find(int *parent, int x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]]; /* path halving */
+        x = parent[x];
+    }
+    return x;
+}
+
+static void cam__heap_push(cam__heap_item *h, int *n, cam__heap_item it)
+{
+    int i = (*n)++;
+    while (i > 0) {
+        int p = (i - 1) / 2;
+        if (h[p].iou >= it.iou) break;
+        h[i] = h[p];
+        i = p;
+    }
+    h[i] = it;
+}
+
+static void cam__heap_pop(cam__heap_item *h, int *n)
+{
+    cam__heap_item last = h[--(*n)];
+    int i = 0;
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= *n) break;
+        if (c + 1 < *n && h[c + 1].iou > h[c].iou) c++;
+        if (h[c].iou <= last.iou) break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (*n > 0) h[i] = last;
+}
+
+static double cam__best_gt_iou(const cam_box *b, const cam_box *gt, int n_gt)
+{
+    double best = 0;
+    int j;
+    for (j = 0; j < n_gt; j++) {
+        double v = cam_box_iou(b, &gt[j]);
+        if (v > best) best = v;
+    }
+    return best;
+}
+
+/* WSOL multi-contour: cv2's RETR_TREE also returns hole contours. Holes are
+   the 4-connected components of dropped pixels that do not touch the map's
+   edge; they grow as the threshold rises, so a union-find pass over the
+   pixels in increasing order finds them at every threshold (the same
+   arrays as the main pass, which runs afterwards). It also lists the holes
+   at every threshold (their first pixels) for the largest-contour rule. */
+static cam_result cam__sweep_holes(cam_sweep *s, int h, int w, int n, const cam_box *gt, int n_gt)
+{
+    int *parent = s->parent, *size = s->size, *edge = s->minidx, *bx = s->bx, *bmin = s->bmin;
+    int c, p = n - 1, nheap = 0, ndirty = 0, i, nholes = 0;
+    for (i = 0; i < n; i++) parent[i] = -1;
+    for (c = s->n_thr - 1; c >= 0; c--) { /* lowest cut first */
+        int t = s->cp[c];
+        double cut = s->cut[t];
+        while (p >= 0 && (double)s->lv[s->order[p]] < cut) {
+            int q = s->order[p--], y = q / w, x = q % w, k, root = q;
+            static const int dy4[4] = {-1, 1, 0, 0}, dx4[4] = {0, 0, -1, 1};
+            parent[q] = q;
+            size[q] = 1;
+            edge[q] = x == 0 || y == 0 || x == w - 1 || y == h - 1;
+            bmin[q] = q;
+            bx[4 * q] = bx[4 * q + 2] = x;
+            bx[4 * q + 1] = bx[4 * q + 3] = y;
+            s->dirty[q] = 0;
+            s->version[q] = 0;
+            for (k = 0; k < 4; k++) {
+                int yy = y + dy4[k], xx = x + dx4[k], o, ro, big, small;
+                if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+                o = yy * w + xx;
+                if (parent[o] < 0) continue;
+                ro = cam__uf_find(parent, o);
+                if (ro == root) continue;
+                big = size[ro] > size[root] ? ro : root;
+                small = big == ro ? root : ro;
+                parent[small] = big;
+                size[big] += size[small];
+                edge[big] |= edge[small];
+                if (bmin[small] < bmin[big]) bmin[big] = bmin[small];
+                if (bx[4 * small] < bx[4 * big]) bx[4 * big] = bx[4 * small];
+                if (bx[4 * small + 1] < bx[4 * big + 1]) bx[4 * big + 1] = bx[4 * small + 1];
+                if (bx[4 * small + 2] > bx[4 * big + 2]) bx[4 * big + 2] = bx[4 * small + 2];
+                if (bx[4 * small + 3] > bx[4 * big + 3]) bx[4 * big + 3] = bx[4 * small + 3];
+                root = big;
+            }
+            if (!s->dirty[root]) {
+                s->dirty[root] = 1;
+                s->dirty_list[ndirty++] = root;
+            }
+        }
+        for (i = 0; i < ndirty; i++) {
+            int q = s->dirty_list[i];
+            s->dirty[q] = 0;
+            if (parent[q] != q) continue;
+            ++s->version[q]; /* older entries of q are stale now */
+            if (!edge[q]) {
+                cam__heap_item it;
+                cam_box b = cam__hole_box(s->conv, bx[4 * q], bx[4 * q + 1], bx[4 * q + 2], bx[4 * q + 3], h, w);
+                it.iou = gt ? cam__best_gt_iou(&b, gt, n_gt) : 0.0;
+                it.root = q;
+                it.version = s->version[q];
+                cam__heap_push(s->heap, &nheap, it);
+            }
+        }
+        ndirty = 0;
+        while (nheap > 0 && (parent[s->heap[0].root] != s->heap[0].root ||
+                             s->version[s->heap[0].root] != s->heap[0].version))
+            cam__heap_pop(s->heap, &nheap);
+        s->hole_best[t] = nheap > 0 ? s->heap[0].iou : -1.0;
+        /* the live holes are the heap's current entries */
+        s->hole_off[t] = nholes;
+        s->hole_cnt[t] = 0;
+        for (i = 0; i < nheap; i++) {
+            int q = s->heap[i].root;
+            if (parent[q] != q || s->version[q] != s->heap[i].version) continue;
+            if (nholes == s->holes_cap) {
+                int cap = s->holes_cap ? 2 * s->holes_cap : 1024;
+                int *nh = (int *)cam__ev_alloc(&s->alloc, (size_t)cap * sizeof(int));
+                if (!nh) return CAM_ERR_NOMEM;
+                if (nholes) memcpy(nh, s->holes, (size_t)nholes * sizeof(int));
+                cam__ev_free(&s->alloc, s->holes);
+                s->holes = nh;
+                s->holes_cap = cap;
+            }
+            s->holes[nholes++] = bmin[q];
+            s->hole_cnt[t]++;
+        }
+    }
+    return CAM_OK;
+}
+
+/* The largest WSOL contour at a checkpoint: the tracked largest by area
+   without holes, unless a component with holes is larger once they are
+   filled. Only components around a hole can gain, so only they are measured. */
+static int cam__sweep_holed_best(cam_sweep *s, int t, int h, int w, int best)
+{
+    int *parent = s->parent, *bx = s->bx, *minidx = s->minidx, *cand = s->cand;
+    unsigned char *mask = (unsigned char *)s->keys2; /* free after the sort */
+    int *stack = s->tmp;
+    int i, nc = 0, cbest = best;
+    int64_t ckey = best >= 0 ? s->area2[best] : -1;
+    (void)h;
+    for (i = 0; i < s->hole_cnt[t]; i++) {
+        int q = s->holes[s->hole_off[t] + i] - w; /* the pixel above a hole's first pixel is kept */
+        int c = cam__uf_find(parent, q), j;
+        for (j = 0; j < nc && cand[j] != c; j++) {
+        }
+        if (j == nc) cand[nc++] = c;
+    }
+    /* A filled area is at most the box's, 2 (bw-1)(bh-1) in these units:
+       components that cannot reach the tracked best's area are skipped, and
+       the tracked best is measured only when some other one could pass it. */
+    {
+        int any = 0, best_holed = 0;
+        for (i = 0; i < nc; i++) {
+            int c = cand[i];
+            int64_t ub = 2 * (int64_t)(bx[4 * c + 2] - bx[4 * c]) * (bx[4 * c + 3] - bx[4 * c + 1]);
+            if (c == best) best_holed = 1;
+            else if (ub >= ckey) cand[any++] = c;
+        }
+        nc = any;
+        if (nc && best_holed) cand[nc++] = best; /* measured like the others */
+    }
+    for (i = 0; i < nc; i++) {
+        int c = cand[i], x0 = bx[4 * c], y0 = bx[4 * c + 1], bw = bx[4 * c + 2] - x0 + 1, bh = bx[4 * c + 3] - y0 + 1;
+        int y, x;
+        int64_t k;
+        if (c != best && 2 * (int64_t)(bw - 1) * (bh - 1) < ckey) continue; /* cannot pass the current pick */
+        for (y = 0; y < bh; y++)
+            for (x = 0; x < bw; x++) {
+                int p = (y0 + y) * w + x0 + x;
+                mask[y * bw + x] = parent[p] >= 0 && cam__uf_find(parent, p) == c;
+            }
+        k = cam__filled_area2(mask, bw, bh, stack);
+        if (c == best) {
+            /* the tracked best grows to its filled area; a pick made before
+               against its smaller area is checked again */
+            if (cbest == best) ckey = k;
+            else if (!cam__larger(1, ckey, 0, minidx[cbest], k, 0, minidx[best])) {
+                cbest = best;
+                ckey = k;
+            }
+        } else if (cam__larger(1, k, 0, minidx[c], ckey, 0, minidx[cbest])) {
+            cbest = c;
+            ckey = k;
+        }
+    }
+    return cbest;
+}
+
+CAM_API cam_result cam_sweep_run(cam_sweep *s, const float *map, int h, int w, const cam_box *gt, int n_gt,
+                                 cam_box *boxes, double *best_iou)
+{
+    cam__levels L;
+    cam_result r;
+    int n, i, c, p = 0, best = -1, rescan = 0, nheap = 0, ndirty = 0;
+    int64_t best_key = -1;
+    double best_sum = 0;
+    int best_min = -1;
+    int *parent, *size, *minidx, *bx;
+    int64_t *area2;
+    double *sum;
+    int wsol;
+    if (!s) return CAM_ERR_INVALID_ARG;
+    s->error[0] = 0;
+    if (!map || h <= 0 || w <= 0 || (int64_t)h * w > CAM__EVAL_MAX_PIXELS) {
+        snprintf(s->error, sizeof s->error, "sweep: bad map (%d x %d)", h, w);
+        return CAM_ERR_INVALID_ARG;
+    }
+    if (best_iou && (n_gt <= 0 || !gt)) {
+        snprintf(s->error, sizeof s->error, "sweep: best IoU needs ground-truth boxes");
+        return CAM_ERR_INVALID_ARG;
+    }
+    n = h * w;
+    if ((r = cam__sweep_reserve(s, n)) != CAM_OK) {
+        snprintf(s->error, sizeof s->error, "sweep: out of memory for %d pixels", n);
+        return r;
+    }
+    if ((r = cam__levels_make(map, h, w, s->conv, s->lv, &L)) != CAM_OK) {
+        snprintf(s->error, sizeof s->error, "sweep: map holds NaN or infinity");
+        return r;
+    }
+    wsol = s->conv == CAM_CONVENTION_WSOL;
+    cam__sweep_order(s, n, wsol);
+    /* Checkpoints from the highest cut down (a caller's list need not be sorted). */
+    for (i = 0; i < s->n_thr; i++) {
+        s->cut[i] = cam__levels_cut(&L, s->thr[i]);
+        s->cp[i] = i;
+    }
+    {
+        int inc = 1, dec = 1;
+        for (i = 1; i < s->n_thr; i++) {
+            if (s->cut[i] < s->cut[i - 1]) inc = 0;
+            if (s->cut[i] > s->cut[i - 1]) dec = 0;
+        }
+        if (inc && !dec) /* the usual case: ascending tau, max >= 0 */
+            for (i = 0; i < s->n_thr; i++) s->cp[i] = s->n_thr - 1 - i;
+        else if (!dec)
+            for (i = 1; i < s->n_thr; i++) { /* unordered list: insertion sort */
+                int v = s->cp[i], j = i;
+                while (j > 0 && s->cut[s->cp[j - 1]] < s->cut[v]) {
+                    s->cp[j] = s->cp[j - 1];
+                    j--;
+                }
+                s->cp[j] = v;
+            }
+    }
+    if (wsol && (best_iou || boxes) && (r = cam__sweep_holes(s, h, w, n, best_iou ? gt : NULL, n_gt)) != CAM_OK) {
+        snprintf(s->error, sizeof s->error, "sweep: out of memory for the hole list");
+        return r;
+    }
+    parent = s->parent;
+    size = s->size;
+    minidx = s->minidx;
+    bx = s->bx;
+    area2 = s->area2;
+    sum = s->sum;
+    for (i = 0; i < n; i++) parent[i] = -1;
+    for (c = 0; c < s->n_thr; c++) {
+        int t = s->cp[c];
+        double cut = s->cut[t];
+        while (p < n && (double)s->lv[s->order[p]] >= cut) {
+            int q = s->order[p++], y = q / w, x = q % w, dy, dx, root;
+            int contains_best = 0;
+            parent[q] = q;
+            size[q] = 1;
+            minidx[q] = q;
+            area2[q] = 0;
+            sum[q] = s->lv[q];
+            bx[4 * q] = bx[4 * q + 2] = x;
+            bx[4 * q + 1] = bx[4 * q + 3] = y;
+            s->dirty[q] = 0;
+            s->version[q] = 0;
+            root = q;
+            for (dy = -1; dy <= 1; dy++)
+                for (dx = -1; dx <= 1; dx++) {
+                    int yy = y + dy, xx = x + dx, o, ro, big, small;
+                    if ((!dy && !dx) || yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+                    if (s->conn == 4 && dy && dx) continue;
+                    o = yy * w + xx;
+                    if (parent[o] < 0) continue;
+                    ro = cam__uf_find(parent, o);
+                    if (ro == root) continue;
+                    /* union by size; the merged root takes both boxes and areas */
+                    big = size[ro] > size[root] ? ro : root;
+                    small = big == ro ? root : ro;
+                    parent[small] = big;
+                    size[big] += size[small];
+                    area2[big] += area2[small];
+                    sum[big] += sum[small];
+                    if (minidx[small] < minidx[big]) minidx[big] = minidx[small];
+                    if (bx[4 * small] < bx[4 * big]) bx[4 * big] = bx[4 * small];
+                    if (bx[4 * small + 1] < bx[4 * big + 1]) bx[4 * big + 1] = bx[4 * small + 1];
+                    if (bx[4 * small + 2] > bx[4 * big + 2]) bx[4 * big + 2] = bx[4 * small + 2];
+                    if (bx[4 * small + 3] > bx[4 * big + 3]) bx[4 * big + 3] = bx[4 * small + 3];
+                    root = big;
+                }
+            if (wsol) {
+                /* the four 2x2 blocks holding q: each reaching 3 or 4 kept pixels adds 1 */
+                int by, bxx;
+                for (by = y - 1; by <= y; by++)
+                    for (bxx = x - 1; bxx <= x; bxx++) {
+                        int cnt;
+                        if (by < 0 || bxx < 0 || by + 1 >= h || bxx + 1 >= w) continue;
+                        cnt = (parent[by * w + bxx] >= 0) + (parent[by * w + bxx + 1] >= 0) +
+                              (parent[(by + 1) * w + bxx] >= 0) + (parent[(by + 1) * w + bxx + 1] >= 0);
+                        if (cnt >= 3) area2[root]++;
+                    }
+            }
+            if (best_iou && !s->dirty[root]) {
+                s->dirty[root] = 1;
+                s->dirty_list[ndirty++] = root;
+            }
+            /* Largest component: only the grown one can overtake. Keys only
+               grow, except that in WSOL a merge can lower the tie-break index
+               while the area stays; then look again at the checkpoint. */
+            if (!rescan) {
+                int64_t k = wsol ? area2[root] : size[root];
+                contains_best = best >= 0 && cam__uf_find(parent, best) == root;
+                if (contains_best) {
+                    if (!cam__larger(wsol, best_key, best_sum, best_min, k, sum[root], minidx[root])) {
+                        best = root;
+                        best_key = k;
+                        best_sum = sum[root];
+                        best_min = minidx[root];
+                    } else
+                        rescan = 1;
+                } else if (best < 0 || cam__larger(wsol, k, sum[root], minidx[root], best_key, best_sum, best_min)) {
+                    best = root;
+                    best_key = k;
+                    best_sum = sum[root];
+                    best_min = minidx[root];
+                }
+            }
+        }
+        if (rescan) {
+            int j;
+            best = -1;
+            for (j = 0; j < p; j++) {
+                int q = s->order[j];
+                int64_t k;
+                if (parent[q] != q) continue;
+                k = wsol ? area2[q] : size[q];
+                if (best < 0 || cam__larger(wsol, k, sum[q], minidx[q], best_key, best_sum, best_min)) {
+                    best = q;
+                    best_key = k;
+                    best_sum = sum[q];
+                    best_min = minidx[q];
+                }
+            }
+            rescan = 0;
+        }
+        if (boxes) {
+            int b = best;
+            if (wsol && b >= 0 && s->hole_cnt[t] > 0) b = cam__sweep_holed_best(s, t, h, w, best);
+            if (b < 0) boxes[t] = cam__conv_box(s->conv, 1, 0, 0, 0, 0, h, w);
+            else {
+                boxes[t] = cam__conv_box(s->conv, 0, bx[4 * b], bx[4 * b + 1], bx[4 * b + 2], bx[4 * b + 3], h, w);
+                boxes[t].pixels = size[b];
+            }
+        }
+        if (best_iou) {
+            int j;
+            for (j = 0; j < ndirty; j++) {
+                int q = s->dirty_list[j];
+                s->dirty[q] = 0;
+                if (parent[q] == q) {
+                    cam__heap_item it;
+                    cam_box b = cam__conv_box(s->conv, 0, bx[4 * q], bx[4 * q + 1], bx[4 * q + 2], bx[4 * q + 3], h, w);
+                    it.iou = cam__best_gt_iou(&b, gt, n_gt);
+                    it.root = q;
+                    it.version = ++s->version[q];
+                    cam__heap_push(s->heap, &nheap, it);
+                }
+            }
+            ndirty = 0;
+            /* stale entries: roots merged away or boxes that changed since */
+            while (nheap > 0 && (parent[s->heap[0].root] != s->heap[0].root ||
+                                 s->version[s->heap[0].root] != s->heap[0].version))
+                cam__heap_pop(s->heap, &nheap);
+            if (nheap > 0) best_iou[t] = s->heap[0].iou;
+            else {
+                cam_box e = cam__conv_box(s->conv, 1, 0, 0, 0, 0, h, w);
+                best_iou[t] = cam__best_gt_iou(&e, gt, n_gt);
+            }
+            if (wsol && s->hole_best[t] > best_iou[t]) best_iou[t] = s->hole_best[t];
+        }
+    }
+    return CAM_OK;
+}
+
+/* >>eval-accumulator */
+static const double cam__v2_deltas[3] = {0.3, 0.5, 0.7};
+
+struct cam_eval {
+    cam_eval_desc desc;
+    cam_sweep *sweep;
+    int n_thr;
+    int64_t images, n_cls, n_loc, n_map;
+    int64_t top1_cls_ok, topk_cls_ok, top1_loc_ok, topk_loc_ok, gt_known_ok;
+    int64_t *hits;        /* n_thr: largest box IoU >= desc.iou */
+    int64_t *hits_v2;     /* 3 x n_thr: any component IoU >= delta */
+    cam_box *boxes;  /* n_thr */
+    double *best;         /* n_thr */
+    cam_box *gtc;    /* ground truth of the label's class */
+    int gtc_cap;
+    int *topk;
+    char error[CAM_ERROR_MESSAGE_SIZE];
+};
+
+CAM_API const char *cam_eval_last_error(const cam_eval *ev) { return ev ? ev->error : ""; }
+
+static const cam_allocator cam__ev_default = {NULL, NULL, NULL};
+
+CAM_API cam_result cam_eval_create(const cam_eval_desc *desc, cam_eval **out)
+{
+    cam_eval *ev;
+    cam_sweep_desc sd;
+    cam_result r;
+    if (!out) return CAM_ERR_INVALID_ARG;
+    *out = NULL;
+    ev = (cam_eval *)cam__ev_alloc(desc ? &desc->allocator : &cam__ev_default, sizeof *ev);
+    if (!ev) return CAM_ERR_NOMEM;
+    if (desc) ev->desc = *desc;
+    if (ev->desc.tau == 0) ev->desc.tau = 0.2;
+    if (ev->desc.iou == 0) ev->desc.iou = 0.5;
+    if (ev->desc.top_k == 0) ev->desc.top_k = 5;
+    if (ev->desc.top_k < 0 || ev->desc.top_k > 1000000 || !(ev->desc.tau == ev->desc.tau) ||
+        !(ev->desc.iou > 0 && ev->desc.iou <= 1)) {
+        cam__ev_free(&ev->desc.allocator, ev);
+        return CAM_ERR_INVALID_ARG;
+    }
+    memset(&sd, 0, sizeof sd);
+    sd.rule = ev->desc.rule;
+    sd.n_thresholds = ev->desc.n_thresholds;
+    sd.thresholds = ev->desc.thresholds;
+    sd.allocator = ev->desc.allocator;
+    if ((r = cam_sweep_create(&sd, &ev->sweep)) != CAM_OK) {
+        cam__ev_free(&ev->desc.allocator, ev);
+        return r;
+    }
+    ev->n_thr = cam_sweep_count(ev->sweep);
+    ev->desc.thresholds = NULL; /* not kept: the sweep holds its copy */
+    ev->desc.n_thresholds = ev->n_thr;
+    ev->hits = (int64_t *)cam__ev_alloc(&ev->desc.allocator, (size_t)ev->n_thr * sizeof(int64_t));
+    ev->hits_v2 = (int64_t *)cam__ev_alloc(&ev->desc.allocator, (size_t)ev->n_thr * 3 * sizeof(int64_t));
+    ev->boxes = (cam_box *)cam__ev_alloc(&ev->desc.allocator, (size_t)ev->n_thr * sizeof(cam_box));
+    ev->best = (double *)cam__ev_alloc(&ev->desc.allocator, (size_t)ev->n_thr * sizeof(double));
+    ev->topk = (int *)cam__ev_alloc(&ev->desc.allocator, (size_t)ev->desc.top_k * sizeof(int));
+    if (!ev->hits || !ev->hits_v2 || !ev->boxes || !ev->best || !ev->topk) {
+        cam_eval_free(ev);
+        return CAM_ERR_NOMEM;
+    }
+    *out = ev;
+    return CAM_OK;
+}
+
+CAM_API void cam_eval_free(cam_eval *ev)
+{
+    cam_allocator a;
+    if (!ev) return;
+    a = ev->desc.allocator;
+    cam_sweep_free(ev->sweep);
+    cam__ev_free(&a, ev->hits);
+    cam__ev_free(&a, ev->hits_v2);
+    cam__ev_free(&a, ev->boxes);
+    cam__ev_free(&a, ev->best);
+    cam__ev_free(&a, ev->gtc);
+    cam__ev_free(&a, ev->topk);
+    cam__ev_free(&a, ev);
+}
+
+static int cam__gt_label(const cam_eval_sample *s, int j)
+{
+    return s->gt_labels ? s->gt_labels[j] : s->label;
+}
+
+CAM_API cam_result cam_eval_add(cam_eval *ev, const cam_eval_sample *s)
+{
+    int i, j, k;
+    cam_result r;
+    if (!ev) return CAM_ERR_INVALID_ARG;
+    ev->error[0] = 0;
+    if (!s) {
+        snprintf(ev->error, sizeof ev->error, "eval: no sample");
+        return CAM_ERR_INVALID_ARG;
+    }
+    if (s->n_gt < 0 || (s->n_gt > 0 && !s->gt) || s->n_guesses < 0 ||
+        (s->n_guesses > 0 && (!s->guess_classes || !s->guess_boxes)) || (s->scores && s->n_classes <= 0)) {
+        snprintf(ev->error, sizeof ev->error, "eval: inconsistent sample (counts without arrays)");
+        return CAM_ERR_INVALID_ARG;
+    }
+    if ((s->guess_boxes || s->map) && s->n_gt == 0) {
+        snprintf(ev->error, sizeof ev->error, "eval: localization needs ground-truth boxes");
+        return CAM_ERR_INVALID_ARG;
+    }
+    for (j = 0; j < s->n_gt; j++)
+        if (s->gt[j].x1 < s->gt[j].x0 || s->gt[j].y1 < s->gt[j].y0) {
+            snprintf(ev->error, sizeof ev->error, "eval: ground-truth box %d is empty (%d,%d,%d,%d)", j,
+                     s->gt[j].x0, s->gt[j].y0, s->gt[j].x1, s->gt[j].y1);
+            return CAM_ERR_INVALID_ARG;
+        }
+    /* ground truth of the image's own class, for GT-known and the sweep */
+    if (s->n_gt > ev->gtc_cap) {
+        cam_box *nb = (cam_box *)cam__ev_alloc(&ev->desc.allocator, (size_t)s->n_gt * sizeof(cam_box));
+        if (!nb) return CAM_ERR_NOMEM;
+        cam__ev_free(&ev->desc.allocator, ev->gtc);
+        ev->gtc = nb;
+        ev->gtc_cap = s->n_gt;
+    }
+    k = 0;
+    for (j = 0; j < s->n_gt; j++)
+        if (cam__gt_label(s, j) == s->label) ev->gtc[k++] = s->gt[j];
+    if (s->map) {
+        cam_box b;
+        if (k == 0) {
+            snprintf(ev->error, sizeof ev->error, "eval: no ground-truth box of class %d", s->label);
+            return CAM_ERR_INVALID_ARG;
+        }
+        r = cam_sweep_run(ev->sweep, s->map, s->map_h, s->map_w, ev->gtc, k, ev->boxes, ev->best);
+        if (r != CAM_OK) {
+            snprintf(ev->error, sizeof ev->error, "eval: %.200s", cam_sweep_last_error(ev->sweep));
+            return r;
+        }
+        r = cam__map_box_at(s->map, s->map_h, s->map_w, ev->desc.tau, &ev->desc.rule, &b, NULL, NULL, 0,
+                            &ev->desc.allocator);
+        if (r != CAM_OK) {
+            snprintf(ev->error, sizeof ev->error, "eval: box extraction failed (code %d)", (int)r);
+            return r;
+        }
+        ev->n_map++;
+        if (cam__best_gt_iou(&b, ev->gtc, k) >= ev->desc.iou) ev->gt_known_ok++;
+        for (i = 0; i < ev->n_thr; i++) {
+            if (cam__best_gt_iou(&ev->boxes[i], ev->gtc, k) >= ev->desc.iou) ev->hits[i]++;
+            for (j = 0; j < 3; j++)
+                if (ev->best[i] >= cam__v2_deltas[j]) ev->hits_v2[j * ev->n_thr + i]++;
+        }
+    }
+    if (s->scores) {
+        int m = cam_scores_topk(s->scores, s->n_classes, ev->desc.top_k, ev->topk, NULL);
+        ev->n_cls++;
+        if (m > 0 && ev->topk[0] == s->label) ev->top1_cls_ok++;
+        for (i = 0; i < m; i++)
+            if (ev->topk[i] == s->label) {
+                ev->topk_cls_ok++;
+                break;
+            }
+    }
+    if (s->guess_boxes) {
+        int ok1 = 0, okk = 0;
+        for (i = 0; i < s->n_guesses && i < ev->desc.top_k; i++) {
+            int c = s->guess_classes[i], right = 0;
+            if (c != s->label) continue;
+            for (j = 0; j < s->n_gt && !right; j++)
+                if (cam__gt_label(s, j) == c && cam_box_iou(&s->guess_boxes[i], &s->gt[j]) >= ev->desc.iou) right = 1;
+            if (right) {
+                okk = 1;
+                if (i == 0) ok1 = 1;
+                break;
+            }
+        }
+        ev->n_loc++;
+        ev->top1_loc_ok += ok1;
+        ev->topk_loc_ok += okk;
+    }
+    ev->images++;
+    return CAM_OK;
+}
+
+CAM_API cam_result cam_eval_merge(cam_eval *a, const cam_eval *b)
+{
+    int i;
+    if (!a || !b || a->n_thr != b->n_thr || a->desc.top_k != b->desc.top_k) return CAM_ERR_INVALID_ARG;
+    for (i = 0; i < a->n_thr; i++)
+        if (cam_sweep_tau(a->sweep, i) != cam_sweep_tau(b->sweep, i)) return CAM_ERR_INVALID_ARG;
+    a->images += b->images;
+    a->n_cls += b->n_cls;
+    a->n_loc += b->n_loc;
+    a->n_map += b->n_map;
+    a->top1_cls_ok += b->top1_cls_ok;
+    a->topk_cls_ok += b->topk_cls_ok;
+    a->top1_loc_ok += b->top1_loc_ok;
+    a->topk_loc_ok += b->topk_loc_ok;
+    a->gt_known_ok += b->gt_known_ok;
+    for (i = 0; i < a->n_thr; i++) a->hits[i] += b->hits[i];
+    for (i = 0; i < 3 * a->n_thr; i++) a->hits_v2[i] += b->hits_v2[i];
+    return CAM_OK;
+}
+
+static double cam__rate(int64_t ok, int64_t n) { return n > 0 ? (double)ok / (double)n : 0.0; }
+
+CAM_API cam_result cam_eval_summarize(const cam_eval *ev, cam_eval_summary *o)
+{
+    int i, j;
+    if (!ev || !o) return CAM_ERR_INVALID_ARG;
+    memset(o, 0, sizeof *o);
+    o->images = ev->images;
+    o->n_cls = ev->n_cls;
+    o->n_loc = ev->n_loc;
+    o->n_map = ev->n_map;
+    o->top1_cls_ok = ev->top1_cls_ok;
+    o->topk_cls_ok = ev->topk_cls_ok;
+    o->top1_loc_ok = ev->top1_loc_ok;
+    o->topk_loc_ok = ev->topk_loc_ok;
+    o->gt_known_ok = ev->gt_known_ok;
+    o->top1_cls_err = ev->n_cls ? 1.0 - cam__rate(ev->top1_cls_ok, ev->n_cls) : 0.0;
+    o->topk_cls_err = ev->n_cls ? 1.0 - cam__rate(ev->topk_cls_ok, ev->n_cls) : 0.0;
+    o->top1_loc_err = ev->n_loc ? 1.0 - cam__rate(ev->top1_loc_ok, ev->n_loc) : 0.0;
+    o->topk_loc_err = ev->n_loc ? 1.0 - cam__rate(ev->topk_loc_ok, ev->n_loc) : 0.0;
+    o->gt_known_loc = cam__rate(ev->gt_known_ok, ev->n_map);
+    if (ev->n_map > 0) {
+        int bi = 0;
+        for (i = 1; i < ev->n_thr; i++)
+            if (ev->hits[i] > ev->hits[bi]) bi = i;
+        o->maxboxacc = cam__rate(ev->hits[bi], ev->n_map);
+        o->best_tau = cam_sweep_tau(ev->sweep, bi);
+        for (j = 0; j < 3; j++) {
+            const int64_t *hv = ev->hits_v2 + j * ev->n_thr;
+            bi = 0;
+            for (i = 1; i < ev->n_thr; i++)
+                if (hv[i] > hv[bi]) bi = i;
+            o->maxboxacc_v2_delta[j] = cam__rate(hv[bi], ev->n_map);
+            o->best_tau_v2[j] = cam_sweep_tau(ev->sweep, bi);
+            o->maxboxacc_v2 += o->maxboxacc_v2_delta[j] / 3.0;
+        }
+    }
+    return CAM_OK;
+}
+
+CAM_API cam_result cam_eval_boxacc(const cam_eval *ev, double delta, double *acc, int n)
+{
+    int i;
+    if (!ev || !acc || n < ev->n_thr || delta != ev->desc.iou) return CAM_ERR_INVALID_ARG;
+    for (i = 0; i < ev->n_thr; i++) acc[i] = cam__rate(ev->hits[i], ev->n_map);
+    return CAM_OK;
+}
+
+/* >>svm-impl */
+static const char *const cam__svm_solver_names[] = {
+    "L2R_LR", "L2R_L2LOSS_SVC_DUAL", "L2R_L2LOSS_SVC", "L2R_L1LOSS_SVC_DUAL",
+    "MCSVM_CS", "L1R_L2LOSS_SVC", "L1R_LR", "L2R_LR_DUAL"};
+#define CAM__SVM_N_SOLVERS 8
+
+static void cam__eval_error(cam_error *err, cam_result code, const char *fmt, ...)
+{
+    va_list ap;
+    if (!err) return;
+    err->code = code;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+}
+
+CAM_API void cam_svm_free(cam_svm *m)
+{
+    if (!m) return;
+    free(m->labels);
+    free(m->w);
+    memset(m, 0, sizeof *m);
+}
+
+static uint64_t cam__splitmix(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* Dual coordinate descent for one binary problem (Hsieh et al. 2008, with
+   liblinear's shrinking): min_a 1/2 a'Qa - e'a, 0 <= a_i <= U,
+   Q = yy'XX' + D; L2 loss: U = inf, D = 1/(2C); L1 loss: U = C, D = 0. */
+static void cam__svm_dcd(const float *x, int n, int d, double bias, const signed char *y, double C, int l1,
+                         double eps, int max_iter, uint64_t *rng, double *w, double *alpha, double *qd, int *index)
+{
+    int dw = d + (bias >= 0), i, s, iter = 0, active = n;
+    double U = l1 ? C : HUGE_VAL, diag = l1 ? 0.0 : 0.5 / C;
+    double pgmax_old = HUGE_VAL, pgmin_old = -HUGE_VAL;
+    memset(w, 0, (size_t)dw * sizeof(double));
+    for (i = 0; i < n; i++) {
+        const float *xi = x + (size_t)i * d;
+        double q = diag;
+        int k;
+        for (k = 0; k < d; k++) q += (double)xi[k] * xi[k];
+        if (bias >= 0) q += bias * bias;
+        qd[i] = q;
+        alpha[i] = 0;
+        index[i] = i;
+    }
+    while (iter < max_iter) {
+        double pgmax_new = -HUGE_VAL, pgmin_new = HUGE_VAL;
+        for (i = 0; i < active; i++) {
+            int j = i + (int)(cam__splitmix(rng) % (uint64_t)(active - i)), t = index[i];
+            index[i] = index[j];
+            index[j] = t;
+        }
+        for (s = 0; s < active; s++) {
+            int ii = index[s], k;
+            const float *xi = x + (size_t)ii * d;
+            double yi = y[ii], G = 0, PG = 0;
+            for (k = 0; k < d; k++) G += w[k] * xi[k];
+            if (bias >= 0) G += w[d] * bias;
+            G = G * yi - 1 + alpha[ii] * diag;
+            if (alpha[ii] == 0) {
+                if (G > pgmax_old) {
+                    active--;
+                    index[s] = index[active];
+                    index[active] = ii;
+                    s--;
+                    continue;
+                } else if (G < 0)
+                    PG = G;
+            } else if (alpha[ii] == U) {
+                if (G < pgmin_old) {
+                    active--;
+                    index[s] = index[active];
+                    index[active] = ii;
+                    s--;
+                    continue;
+                } else if (G > 0)
+                    PG = G;
+            } else
+                PG = G;
+            if (PG > pgmax_new) pgmax_new = PG;
+            if (PG < pgmin_new) pgmin_new = PG;
+            if (fabs(PG) > 1.0e-12) {
+                double old = alpha[ii], a = old - G / qd[ii], dlt;
+                if (a < 0) a = 0;
+                if (a > U) a = U;
+                alpha[ii] = a;
+                dlt = (a - old) * yi;
+                for (k = 0; k < d; k++) w[k] += dlt * xi[k];
+                if (bias >= 0) w[d] += dlt * bias;
+            }
+        }
+        iter++;
+        if (pgmax_new - pgmin_new <= eps) {
+            if (active == n) break;
+            active = n;
+            pgmax_old = HUGE_VAL;
+            pgmin_old = -HUGE_VAL;
+            continue;
+        }
+        pgmax_old = pgmax_new;
+        pgmin_old = pgmin_new;
+        if (pgmax_old <= 0) pgmax_old = HUGE_VAL;
+        if (pgmin_old >= 0) pgmin_old = -HUGE_VAL;
+    }
+}
+
+CAM_API cam_result cam_svm_train(const float *x, int n, int d, const int *y, const cam_svm_desc *desc, cam_svm *out,
+                                 cam_error *err)
+{
+    cam_svm_desc D;
+    cam_svm m;
+    int i, c, nc = 0, cap = 16, dw;
+    int *labels = NULL;
+    double *wtmp = NULL, *alpha = NULL, *qd = NULL;
+    int *index = NULL;
+    signed char *yy = NULL;
+    uint64_t rng;
+    if (err) {
+        err->code = CAM_OK;
+        err->message[0] = 0;
+    }
+    if (!out) return CAM_ERR_INVALID_ARG;
+    memset(out, 0, sizeof *out);
+    if (!x || !y || n <= 0 || d <= 0 || (int64_t)n * d > ((int64_t)1 << 40)) {
+        cam__eval_error(err, CAM_ERR_INVALID_ARG, "svm: bad training set (%d rows of %d)", n, d);
+        return CAM_ERR_INVALID_ARG;
+    }
+    if (desc) D = *desc;
+    else memset(&D, 0, sizeof D);
+    if (D.solver == 0) D.solver = CAM_SVM_L2LOSS_DUAL;
+    if (D.C == 0) D.C = 1;
+    if (D.eps == 0) D.eps = 0.1;
+    if (D.bias == 0) D.bias = 1;
+    if (D.max_iter == 0) D.max_iter = 1000;
+    if ((D.solver != CAM_SVM_L2LOSS_DUAL && D.solver != CAM_SVM_L1LOSS_DUAL) || !(D.C > 0) || !(D.eps > 0) ||
+        D.max_iter < 0) {
+        cam__eval_error(err, CAM_ERR_INVALID_ARG, "svm: bad parameters (solver %d, C %g, eps %g)", D.solver, D.C, D.eps);
+        return CAM_ERR_INVALID_ARG;
+    }
+    labels = (int *)malloc((size_t)cap * sizeof(int));
+    if (!labels) return CAM_ERR_NOMEM;
+    for (i = 0; i < n; i++) {
+        for (c = 0; c < nc; c++)
+            if (labels[c] == y[i]) break;
+        if (c < nc) continue;
+        if (nc == cap) {
+            int *nl = (int *)realloc(labels, (size_t)cap * 2 * sizeof(int));
+            if (!nl) {
+                free(labels);
+                return CAM_ERR_NOMEM;
+            }
+            labels = nl;
+            cap *= 2;
+        }
+        labels[nc++] = y[i];
+    }
+    if (nc < 2) {
+        free(labels);
+        cam__eval_error(err, CAM_ERR_INVALID_ARG, "svm: training needs two classes or more (got %d)", nc);
+        return CAM_ERR_INVALID_ARG;
+    }
+    /* liblinear: a {-1,+1} problem that lists -1 first is flipped so +1 is positive */
+    if (nc == 2 && labels[0] == -1 && labels[1] == 1) {
+        labels[0] = 1;
+        labels[1] = -1;
+    }
+    memset(&m, 0, sizeof m);
+    m.solver = D.solver;
+    m.n_classes = nc;
+    m.n_features = d;
+    m.bias = D.bias;
+    m.n_w = nc == 2 ? 1 : nc;
+    m.labels = labels;
+    dw = d + (D.bias >= 0);
+    m.w = (double *)calloc((size_t)dw * m.n_w, sizeof(double));
+    wtmp = (double *)malloc((size_t)dw * sizeof(double));
+    alpha = (double *)malloc((size_t)n * sizeof(double));
+    qd = (double *)malloc((size_t)n * sizeof(double));
+    index = (int *)malloc((size_t)n * sizeof(int));
+    yy = (signed char *)malloc((size_t)n);
+    if (!m.w || !wtmp || !alpha || !qd || !index || !yy) {
+        free(wtmp); free(alpha); free(qd); free(index); free(yy);
+        cam_svm_free(&m);
+        return CAM_ERR_NOMEM;
+    }
+    rng = D.seed;
+    for (c = 0; c < m.n_w; c++) {
+        int k;
+        for (i = 0; i < n; i++) yy[i] = y[i] == labels[c] ? 1 : -1;
+        cam__svm_dcd(x, n, d, D.bias, yy, D.C, D.solver == CAM_SVM_L1LOSS_DUAL, D.eps, D.max_iter, &rng, wtmp, alpha,
+                     qd, index);
+        for (k = 0; k < dw; k++) m.w[(size_t)k * m.n_w + c] = wtmp[k];
+    }
+    free(wtmp); free(alpha); free(qd); free(index); free(yy);
+    *out = m;
+    return CAM_OK;
+}
+
+CAM_API int cam_svm_predict(const cam_svm *m, const float *x, double *dec)
+{
+    int j, k, best = 0;
+    double bestv = 0;
+    if (!m || !x || !m->w || !m->labels || m->n_w <= 0) return 0;
+    for (j = 0; j < m->n_w; j++) {
+        double v = 0;
+        for (k = 0; k < m->n_features; k++) v += m->w[(size_t)k * m->n_w + j] * x[k];
+        if (m->bias >= 0) v += m->w[(size_t)m->n_features * m->n_w + j] * m->bias;
+        if (dec) dec[j] = v;
+        if (j == 0 || v > bestv) {
+            bestv = v;
+            best = j;
+        }
+    }
+    if (m->n_w == 1) return bestv > 0 ? m->labels[0] : m->labels[1];
+    return m->labels[best];
+}
+
+CAM_API cam_result cam_svm_save(const cam_svm *m, const char *path, cam_error *err)
+{
+    FILE *f;
+    int i, j, dw;
+    if (err) {
+        err->code = CAM_OK;
+        err->message[0] = 0;
+    }
+    if (!m || !path || !m->w || !m->labels || m->solver < 0 || m->solver >= CAM__SVM_N_SOLVERS || m->n_classes < 2) {
+        cam__eval_error(err, CAM_ERR_INVALID_ARG, "svm: nothing to save");
+        return CAM_ERR_INVALID_ARG;
+    }
+    f = fopen(path, "w");
+    if (!f) {
+        cam__eval_error(err, CAM_ERR_IO, "svm: cannot write %s", path);
+        return CAM_ERR_IO;
+    }
+    dw = m->n_features + (m->bias >= 0);
+    /* the layout liblinear's save_model writes, "%.17g" so doubles round-trip */
+    fprintf(f, "solver_type %s\nnr_class %d\nlabel", cam__svm_solver_names[m->solver], m->n_classes);
+    for (i = 0; i < m->n_classes; i++) fprintf(f, " %d", m->labels[i]);
+    fprintf(f, "\nnr_feature %d\nbias %.17g\nw\n", m->n_features, m->bias);
+    for (i = 0; i < dw; i++) {
+        for (j = 0; j < m->n_w; j++) fprintf(f, "%.17g ", m->w[(size_t)i * m->n_w + j]);
+        fprintf(f, "\n");
+    }
+    if (fclose(f) != 0) {
+        cam__eval_error(err, CAM_ERR_IO, "svm: cannot write %s", path);
+        return CAM_ERR_IO;
+    }
+    return CAM_OK;
+}
+
+/* Reads the next whitespace-separated word into buf; 0 at the end. */
+static int cam__next_word(const char **p, const char *end, char *buf, size_t cap)
+{
+    size_t n = 0;
+    while (*p < end && (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')) (*p)++;
+    if (*p >= end) return 0;
+    while (*p < end && !(**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')) {
+        if (n + 1 < cap) buf[n++] = **p;
+        (*p)++;
+    }
+    buf[n] = 0;
+    return 1;
+}
+
+static int cam__parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *e;
+    long v = strtol(s, &e, 10);
+    if (e == s || *e || v < lo || v > hi) return 0;
+    *out = v;
+    return 1;
+}
+
+static int cam__parse_double(const char *s, double *out)
+{
+    char *e;
+    double v = strtod(s, &e);
+    if (e == s || *e || v != v) return 0;
+    *out = v;
+    return 1;
+}
+
+CAM_API cam_result cam_svm_load_memory(const char *text, size_t size, cam_svm *out, cam_error *err)
+{
+    const char *p = text, *end = text + size;
+    char word[128];
+    cam_svm m;
+    long v;
+    int have_solver = 0, have_nc = 0, have_nf = 0, have_bias = 0, have_labels = 0, i;
+    size_t nvals, k;
+    if (err) {
+        err->code = CAM_OK;
+        err->message[0] = 0;
+    }
+    if (!out || (!text && size)) return CAM_ERR_INVALID_ARG;
+    memset(out, 0, sizeof *out);
+    memset(&m, 0, sizeof m);
+    m.bias = -1;
+#define CAM__SVM_FAIL(code, msg, arg)                                         \
+    do {                                                                      \
+        cam__eval_error(err, code, "svm model: " msg "%s", arg);           \
+        cam_svm_free(&m);                                                     \
+        return code;                                                          \
+    } while (0)
+    for (;;) {
+        if (!cam__next_word(&p, end, word, sizeof word)) CAM__SVM_FAIL(CAM_ERR_FORMAT, "ends before the w section", "");
+        if (!strcmp(word, "solver_type")) {
+            if (!cam__next_word(&p, end, word, sizeof word)) CAM__SVM_FAIL(CAM_ERR_FORMAT, "no solver name", "");
+            for (i = 0; i < CAM__SVM_N_SOLVERS; i++)
+                if (!strcmp(word, cam__svm_solver_names[i])) break;
+            if (i == CAM__SVM_N_SOLVERS) CAM__SVM_FAIL(CAM_ERR_UNSUPPORTED, "solver not a classifier: ", word);
+            m.solver = i;
+            have_solver = 1;
+        } else if (!strcmp(word, "nr_class")) {
+            if (!cam__next_word(&p, end, word, sizeof word) || !cam__parse_long(word, 2, 1000000, &v))
+                CAM__SVM_FAIL(CAM_ERR_FORMAT, "bad nr_class ", word);
+            m.n_classes = (int)v;
+            have_nc = 1;
+        } else if (!strcmp(word, "label")) {
+            if (!have_nc) CAM__SVM_FAIL(CAM_ERR_FORMAT, "label before nr_class", "");
+            /* each label takes 2 bytes at least: check before allocating */
+            if ((size_t)(end - p) < (size_t)m.n_classes * 2) CAM__SVM_FAIL(CAM_ERR_FORMAT, "too few labels", "");
+            free(m.labels);
+            m.labels = (int *)malloc((size_t)m.n_classes * sizeof(int));
+            if (!m.labels) CAM__SVM_FAIL(CAM_ERR_NOMEM, "out of memory", "");
+            for (i = 0; i < m.n_classes; i++) {
+                if (!cam__next_word(&p, end, word, sizeof word) || !cam__parse_long(word, INT_MIN, INT_MAX, &v))
+                    CAM__SVM_FAIL(CAM_ERR_FORMAT, "bad label ", word);
+                m.labels[i] = (int)v;
+            }
+            have_labels = 1;
+        } else if (!strcmp(word, "nr_feature")) {
+            if (!cam__next_word(&p, end, word, sizeof word) || !cam__parse_long(word, 0, 1L << 30, &v))
+                CAM__SVM_FAIL(CAM_ERR_FORMAT, "bad nr_feature ", word);
+            m.n_features = (int)v;
+            have_nf = 1;
+        } else if (!strcmp(word, "bias")) {
+            if (!cam__next_word(&p, end, word, sizeof word) || !cam__parse_double(word, &m.bias))
+                CAM__SVM_FAIL(CAM_ERR_FORMAT, "bad bias ", word);
+            have_bias = 1;
+        } else if (!strcmp(word, "w")) {
+            break;
+        } else if (!strcmp(word, "rho")) {
+            CAM__SVM_FAIL(CAM_ERR_UNSUPPORTED, "one-class models (rho) are not classifiers", "");
+        } else
+            CAM__SVM_FAIL(CAM_ERR_FORMAT, "unknown key ", word);
+    }
+    if (!have_solver || !have_nc || !have_nf || !have_bias || !have_labels)
+        CAM__SVM_FAIL(CAM_ERR_FORMAT, "missing solver_type, nr_class, label, nr_feature or bias", "");
+    m.n_w = (m.n_classes == 2 && m.solver != 4) ? 1 : m.n_classes; /* MCSVM_CS keeps one row per class */
+    nvals = (size_t)(m.n_features + (m.bias >= 0)) * (size_t)m.n_w;
+    if ((size_t)(end - p) < nvals * 2) CAM__SVM_FAIL(CAM_ERR_FORMAT, "w section shorter than nr_feature says", "");
+    m.w = (double *)malloc((nvals ? nvals : 1) * sizeof(double));
+    if (!m.w) CAM__SVM_FAIL(CAM_ERR_NOMEM, "out of memory", "");
+    for (k = 0; k < nvals; k++) {
+        if (!cam__next_word(&p, end, word, sizeof word))
+            CAM__SVM_FAIL(CAM_ERR_FORMAT, "missing weights: the w section is shorter than nr_feature says", "");
+        if (!cam__parse_double(word, &m.w[k])) CAM__SVM_FAIL(CAM_ERR_FORMAT, "bad weight ", word);
+    }
+    if (cam__next_word(&p, end, word, sizeof word)) CAM__SVM_FAIL(CAM_ERR_FORMAT, "trailing data after weights: ", word);
+#undef CAM__SVM_FAIL
+    *out = m;
+    return CAM_OK;
+}
+
+CAM_API cam_result cam_svm_load(const char *path, cam_svm *out, cam_error *err)
+{
+    FILE *f;
+    char *buf;
+    long sz;
+    size_t got;
+    cam_result r;
+    if (err) {
+        err->code = CAM_OK;
+        err->message[0] = 0;
+    }
+    if (!path || !out) return CAM_ERR_INVALID_ARG;
+    memset(out, 0, sizeof *out);
+    f = fopen(path, "rb");
+    if (!f) {
+        cam__eval_error(err, CAM_ERR_IO, "svm: cannot open %s", path);
+        return CAM_ERR_IO;
+    }
+    if (fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        cam__eval_error(err, CAM_ERR_IO, "svm: cannot read %s", path);
+        return CAM_ERR_IO;
+    }
+    buf = (char *)malloc((size_t)sz + 1);
+    if (!buf) {
+        fclose(f);
+        return CAM_ERR_NOMEM;
+    }
+    got = fread(buf, 1, (size_t)sz, f);
+    fclose(f);
+    if (got != (size_t)sz) {
+        free(buf);
+        cam__eval_error(err, CAM_ERR_IO, "svm: short read on %s", path);
+        return CAM_ERR_IO;
+    }
+    buf[sz] = 0;
+    r = cam_svm_load_memory(buf, (size_t)sz, out, err);
+    free(buf);
+    return r;
+}
+
+CAM_API cam_result cam_svm_cam_weights(const cam_svm *m, float *weights, float *bias)
+{
+    int c, k;
+    if (!m || !weights || !m->w || m->n_classes < 2) return CAM_ERR_INVALID_ARG;
+    for (c = 0; c < m->n_classes; c++) {
+        int j = m->n_w == 1 ? 0 : c;
+        double sign = (m->n_w == 1 && c == 1) ? -1.0 : 1.0;
+        for (k = 0; k < m->n_features; k++)
+            weights[(size_t)c * m->n_features + k] = (float)(sign * m->w[(size_t)k * m->n_w + j]);
+        if (bias)
+            bias[c] = m->bias >= 0 ? (float)(sign * m->w[(size_t)m->n_features * m->n_w + j] * m->bias) : 0.0f;
+    }
+    return CAM_OK;
+}
+/* >>grad
+   Backprop saliency: a forward pass over the compiled steps that keeps every
+   tensor (the engine's cam__exec runs each step; only the data pointers of
+   the runtime values are pointed at private buffers for the duration), then
+   a reverse sweep that accumulates dS_c/dv into one float buffer per value
+   that depends on the input. Steps keep their load-time folding and fusion:
+   a Conv step is Conv (+ folded BN) (+ residual Add) (+ activation), so its
+   backward multiplies by the activation's derivative at the stored
+   pre-activation, hands that to the residual unchanged, then runs the
+   transposed convolution. */
+
+static const char *const cam__grad_ops[] = {
+    "Conv", "BatchNormalization", "Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "PRelu",
+    "Exp", "Neg", "Abs", "Sqrt", "Reciprocal", "Add", "Sub", "Mul", "Div", "Sum", "Mean", "MaxPool", "AveragePool",
+    "GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "LRN", "Concat", "Flatten", "Reshape", "Squeeze", "Unsqueeze",
+    "Identity", "Dropout", "Transpose", "Slice", "Pad", "Gemm", "MatMul", "Softmax", "LogSoftmax", "Cast"};
+
+CAM_API int cam_grad_supports_op(const char *op_type)
+{
+    size_t i;
+    if (!op_type)
+        return 0;
+    for (i = 0; i < sizeof cam__grad_ops / sizeof cam__grad_ops[0]; i++)
+        if (!strcmp(cam__grad_ops[i], op_type))
+            return 1;
+    return 0;
+}
+
+typedef struct cam__gctx {
+    cam_net *net;
+    cam__mem *mem;      /* every allocation of this call */
+    float **g;          /* per value: dS/dv, NULL while zero */
+    unsigned char *dep; /* per value: depends on the input */
+    float **pre;        /* per step: pre-activation of a fused activation, or NULL */
+    float **wt;         /* per step: conv weights as G x R x ocg (Wt per group), made on first use */
+} cam__gctx;
+
+static void *cam__grad_alloc(cam__gctx *c, size_t n, size_t size)
+{
+    return cam__hcalloc(&c->net->heap, &c->mem, n ? n : 1, size);
+}
+
+/* The gradient buffer of value id (zeros on first use); NULL when out of memory. */
+static float *cam__grad_of(cam__gctx *c, int id)
+{
+    if (!c->g[id])
+        c->g[id] = (float *)cam__grad_alloc(c, (size_t)cam_tensor_count(&c->net->values[id].t), sizeof(float));
+    return c->g[id];
+}
+
+/* Whether input k of step s needs a gradient. */
+static int cam__grad_need(const cam__gctx *c, int id)
+{
+    return id >= 0 && c->dep[id] && c->net->values[id].t.dtype == CAM_FLOAT32;
+}
+
+/* d act(x) / dx, with PyTorch's choices at the kinks. */
+static float cam__grad_act_d(float x, const cam__act_params *a)
+{
+    switch (a->kind) {
+    case CAM__ACT_RELU: return x > 0 ? 1.0f : 0.0f;
+    case CAM__ACT_CLIP: return x > a->a && x < a->b ? 1.0f : 0.0f;
+    case CAM__ACT_LEAKY: return x > 0 ? 1.0f : a->a;
+    case CAM__ACT_SIGMOID: { float s = 1.0f / (1.0f + expf(-x)); return s * (1.0f - s); }
+    case CAM__ACT_HARDSIGMOID: { float y = a->a * x + a->b; return y > 0 && y < 1 ? a->a : 0.0f; }
+    case CAM__ACT_HARDSWISH: return x < -3.0f ? 0.0f : x <= 3.0f ? x / 3.0f + 0.5f : 1.0f;
+    case CAM__ACT_TANH: { float t = tanhf(x); return 1.0f - t * t; }
+    default: return 1.0f;
+    }
+}
+
+/* ga[ia] += d(a op b)/da * g, gb[ib] += d/db * g over the broadcast output o
+   (ga or gb may be NULL). */
+static void cam__grad_bin(int op, const cam_tensor *a, const cam_tensor *b, const cam_tensor *o, const float *g, float scale,
+                          float *ga, float *gb)
+{
+    int64_t sa[CAM_MAX_NDIM], sb[CAM_MAX_NDIM], idx[CAM_MAX_NDIM] = {0}, total = cam_tensor_count(o), k, ia = 0, ib = 0;
+    const float *A = (const float *)a->data, *B = (const float *)b->data;
+    int nd = o->ndim, i;
+    cam__bstrides(a->ndim, a->dims, nd, o->dims, sa);
+    cam__bstrides(b->ndim, b->dims, nd, o->dims, sb);
+    for (k = 0; k < total; k++) {
+        float gv = g[k] * scale, x = A[ia], y = B[ib], da = gv, db = gv;
+        switch (op) {
+        case CAM__BIN_SUB: db = -gv; break;
+        case CAM__BIN_MUL: da = gv * y; db = gv * x; break;
+        case CAM__BIN_DIV: da = gv / y; db = -gv * x / (y * y); break;
+        case CAM__BIN_PRELU: if (x > 0) db = 0; else { da = gv * y; db = gv * x; } break;
+        default: break;
+        }
+        if (ga) ga[ia] += da;
+        if (gb) gb[ib] += db;
+        for (i = nd - 1; i >= 0; i--) {
+            ia += sa[i];
+            ib += sb[i];
+            if (++idx[i] < o->dims[i])
+                break;
+            ia -= sa[i] * idx[i];
+            ib -= sb[i] * idx[i];
+            idx[i] = 0;
+        }
+    }
+}
+
+/* The adjoint of cam__gather_copy: gin[base + idx . st] += gout[k]. */
+static void cam__grad_scatter(float *gin, int64_t base, const int64_t *st, const float *gout, int nd, const int64_t *odims)
+{
+    int64_t idx[CAM_MAX_NDIM] = {0}, total = cam__checked_count(nd, odims), k, off = base;
+    int i;
+    for (k = 0; k < total; k++) {
+        gin[off] += gout[k];
+        for (i = nd - 1; i >= 0; i--) {
+            off += st[i];
+            if (++idx[i] < odims[i])
+                break;
+            off -= st[i] * idx[i];
+            idx[i] = 0;
+        }
+    }
+}
+
+/* >>grad-conv */
+typedef struct cam__gconv_task {
+    const float *wt, *gzt; /* R x ocg, OHW x ocg */
+    float *col;            /* R x OHW */
+    int R, ohw, ocg, per;
+} cam__gconv_task;
+
+static void cam__gconv_task_fn(void *ctx, int task, int thread)
+{
+    cam__gconv_task *t = (cam__gconv_task *)ctx;
+    int n0 = task * t->per, n1 = n0 + t->per > t->ohw ? t->ohw : n0 + t->per;
+    cam__act_params none;
+    (void)thread;
+    none.kind = CAM__ACT_NONE;
+    none.a = none.b = 0;
+    if (n0 < n1)
+        cam__k_gemm_nt(t->R, t->ohw, t->ocg, t->wt, t->ocg, t->gzt, t->ocg, NULL, t->col, t->ohw, &none, n0, n1);
+}
+
+typedef struct cam__col2im_task {
+    const int64_t *p;
+    const float *col;
+    float *gx; /* icg planes of this image and group */
+    int icg, per;
+} cam__col2im_task;
+
+static void cam__col2im_task_fn(void *ctx, int task, int thread)
+{
+    cam__col2im_task *t = (cam__col2im_task *)ctx;
+    const int64_t *p = t->p;
+    int64_t H = p[2], W = p[3], OH = p[5], OW = p[6], kh = p[7], kw = p[8], c, ky, kx, oy, ox;
+    int c0 = task * t->per, c1 = c0 + t->per > t->icg ? t->icg : c0 + t->per;
+    (void)thread;
+    for (c = c0; c < c1; c++) {
+        float *gp = t->gx + (size_t)c * H * W;
+        for (ky = 0; ky < kh; ky++)
+            for (kx = 0; kx < kw; kx++) {
+                const float *row = t->col + (size_t)((c * kh + ky) * kw + kx) * OH * OW;
+                for (oy = 0; oy < OH; oy++) {
+                    int64_t iy = oy * p[9] - p[13] + ky * p[11];
+                    if (iy < 0 || iy >= H)
+                        continue;
+                    for (ox = 0; ox < OW; ox++) {
+                        int64_t ix = ox * p[10] - p[14] + kx * p[12];
+                        if (ix >= 0 && ix < W)
+                            gp[iy * W + ix] += row[oy * OW + ox];
+                    }
+                }
+            }
+    }
+}
+
+typedef struct cam__gdw_task {
+    const int64_t *p;
+    const float *w, *gz; /* [c][kh][kw], [c][OH][OW] of one image */
+    float *gx;
+    int c, per;
+} cam__gdw_task;
+
+static void cam__gdw_task_fn(void *ctx, int task, int thread)
+{
+    cam__gdw_task *t = (cam__gdw_task *)ctx;
+    const int64_t *p = t->p;
+    int64_t H = p[2], W = p[3], OH = p[5], OW = p[6], kh = p[7], kw = p[8], c, ky, kx, oy, ox;
+    int c0 = task * t->per, c1 = c0 + t->per > t->c ? t->c : c0 + t->per;
+    (void)thread;
+    for (c = c0; c < c1; c++) {
+        const float *w = t->w + (size_t)c * kh * kw, *gz = t->gz + (size_t)c * OH * OW;
+        float *gx = t->gx + (size_t)c * H * W;
+        for (oy = 0; oy < OH; oy++)
+            for (ox = 0; ox < OW; ox++) {
+                float gv = gz[oy * OW + ox];
+                if (gv == 0)
+                    continue;
+                for (ky = 0; ky < kh; ky++) {
+                    int64_t iy = oy * p[9] - p[13] + ky * p[11];
+                    if (iy < 0 || iy >= H)
+                        continue;
+                    for (kx = 0; kx < kw; kx++) {
+                        int64_t ix = ox * p[10] - p[14] + kx * p[12];
+                        if (ix >= 0 && ix < W)
+                            gx[iy * W + ix] += w[ky * kw + kx] * gv;
+                    }
+                }
+            }
+    }
+}
+
+/* Weights of group g as Wt[r][o] (r = (c*kh + ky)*kw + kx): from the packed
+   copy (checked by packing it again: a layout this code does not know is an
+   error, never a wrong gradient), or from the raw initializer. */
+static cam_result cam__grad_conv_wt(cam__gctx *c, const cam__step *s, int64_t g, float *wt)
+{
+    cam_net *net = c->net;
+    const int64_t *p = s->p;
+    int64_t G = p[17], icg = p[1] / G, ocg = p[4] / G, R = icg * p[7] * p[8], o, r;
+    if (s->dense == 1) {
+        size_t pf = cam__k_conv_packed_floats((int)ocg, (int)icg, (int)p[7], (int)p[8]);
+        const float *P = s->w + (size_t)g * pf;
+        float *w = (float *)cam__grad_alloc(c, (size_t)(ocg * R), sizeof(float));
+        float *re = (float *)cam__grad_alloc(c, pf, sizeof(float));
+        int same;
+        if (!w || !re)
+            return cam__fail(net, CAM_ERR_NOMEM, "gradient: out of memory");
+        /* read in packed order (sequential), then transpose for the repack */
+#ifdef CAM__CONV_OC_BLOCK
+        {
+            const int64_t B = CAM__CONV_OC_BLOCK;
+            const float *q = P;
+            int64_t ob, oi;
+            for (ob = 0; ob < (ocg + B - 1) / B; ob++)
+                for (r = 0; r < R; r++, q += B)
+                    for (oi = 0; oi < B && ob * B + oi < ocg; oi++)
+                        wt[r * ocg + ob * B + oi] = q[oi];
+        }
+#else
+        for (o = 0; o < ocg; o++)
+            for (r = 0; r < R; r++)
+                wt[r * ocg + o] = P[o * R + r];
+#endif
+        {
+            int64_t r0, r1; /* in row blocks: the reads stay in L1 */
+            for (r0 = 0; r0 < R; r0 += 32) {
+                r1 = r0 + 32 < R ? r0 + 32 : R;
+                for (o = 0; o < ocg; o++)
+                    for (r = r0; r < r1; r++)
+                        w[o * R + r] = wt[r * ocg + o];
+            }
+        }
+        cam__k_conv_pack(w, (int)ocg, (int)icg, (int)p[7], (int)p[8], re);
+        same = !memcmp(re, P, pf * sizeof(float));
+        cam__hfree(&net->heap, &c->mem, re);
+        cam__hfree(&net->heap, &c->mem, w);
+        if (!same)
+            return cam__nfail(net, s, CAM_ERR_UNSUPPORTED, "gradient: unknown packed weight layout");
+        return CAM_OK;
+    }
+    {
+        const float *w;
+        if (cam__grad_need(c, s->in[1]) || (cam__has_in(s, 2) && cam__grad_need(c, s->in[2])))
+            return cam__nfail(net, s, CAM_ERR_UNSUPPORTED, "gradient: weights computed from the input are not supported");
+        w = (const float *)CAM__VT(s->in[1])->data;
+        if (!w)
+            return cam__nfail(net, s, CAM_ERR_UNSUPPORTED, "gradient: weights are not available");
+        for (o = 0; o < ocg; o++)
+            for (r = 0; r < R; r++)
+                wt[r * ocg + o] = w[(g * ocg + o) * R + r];
+        return CAM_OK;
+    }
+}
+
+/* gx += conv^T(gz) for every image and group. */
+static cam_result cam__grad_conv(cam__gctx *c, int si, const cam__step *s, const float *gz, float *gx)
+{
+    cam_net *net = c->net;
+    const int64_t *p = s->p;
+    int64_t N = p[0], C = p[1], H = p[2], W = p[3], M = p[4], OH = p[5], OW = p[6], G = p[17];
+    int64_t icg = C / G, ocg = M / G, ohw = OH * OW, R = icg * p[7] * p[8], n, g, o, px;
+    float *wt, *gzt, *col;
+    cam_result r;
+    if (s->dense == 2) {
+        cam__gdw_task t;
+        int nt = cam__ntasks(net, C, 4);
+        t.p = p;
+        t.w = s->w;
+        t.c = (int)C;
+        t.per = (int)((C + nt - 1) / nt);
+        for (n = 0; n < N; n++) {
+            t.gz = gz + (size_t)n * M * ohw;
+            t.gx = gx + (size_t)n * C * H * W;
+            cam__par(net, cam__gdw_task_fn, &t, (int)((C + t.per - 1) / t.per));
+        }
+        return CAM_OK;
+    }
+    if (!c->wt[si]) {
+        /* kept for the other classes of a cam_net_saliency_maps() call */
+        if (!(c->wt[si] = (float *)cam__grad_alloc(c, (size_t)(G * R * ocg), sizeof(float))))
+            return cam__fail(net, CAM_ERR_NOMEM, "gradient: out of memory");
+        for (g = 0; g < G; g++)
+            if ((r = cam__grad_conv_wt(c, s, g, c->wt[si] + (size_t)(g * R * ocg))) != CAM_OK)
+                return r;
+    }
+    gzt = (float *)cam__grad_alloc(c, (size_t)(ohw * ocg), sizeof(float));
+    col = (float *)cam__grad_alloc(c, (size_t)(R * ohw), sizeof(float));
+    if (!gzt || !col)
+        return cam__fail(net, CAM_ERR_NOMEM, "gradient: out of memory");
+    for (g = 0; g < G; g++) {
+        wt = c->wt[si] + (size_t)(g * R * ocg);
+        for (n = 0; n < N; n++) {
+            const float *gzg = gz + (size_t)(n * M + g * ocg) * ohw;
+            cam__gconv_task t;
+            cam__col2im_task ct;
+            int nt = cam__ntasks(net, ohw, 64), nc;
+            int any = 0;
+            for (o = 0; o < ocg; o++)
+                for (px = 0; px < ohw; px++) {
+                    float v = gzg[o * ohw + px];
+                    gzt[px * ocg + o] = v;
+                    any |= v != 0;
+                }
+            if (!any)
+                continue;
+            t.wt = wt;
+            t.gzt = gzt;
+            t.col = col;
+            t.R = (int)R;
+            t.ohw = (int)ohw;
+            t.ocg = (int)ocg;
+            t.per = (int)(((ohw + nt - 1) / nt + 3) / 4 * 4);
+            cam__par(net, cam__gconv_task_fn, &t, (int)((ohw + t.per - 1) / t.per));
+            nc = cam__ntasks(net, icg, 1);
+            ct.p = p;
+            ct.col = col;
+            ct.gx = gx + (size_t)(n * C + g * icg) * H * W;
+            ct.icg = (int)icg;
+            ct.per = (int)((icg + nc - 1) / nc);
+            cam__par(net, cam__col2im_task_fn, &ct, (int)((icg + ct.per - 1) / ct.per));
+        }
+    }
+    cam__hfree(&net->heap, &c->mem, col);
+    cam__hfree(&net->heap, &c->mem, gzt);
+    return CAM_OK;
+}
+
+/* >>grad-ops */
+static cam_result cam__grad_pool(const cam__step *s, const float *x, const float *gy, float *gx)
+{
+    const int64_t *p = s->p;
+    int64_t C = p[0] * p[1], H = p[2], W = p[3], OH = p[5], OW = p[6], c, oy, ox, ky, kx;
+    int is_max = s->op == CAM__OP_MaxPool;
+    for (c = 0; c < C; c++) {
+        const float *in = x + (size_t)c * H * W;
+        float *gi = gx + (size_t)c * H * W;
+        const float *go = gy + (size_t)c * OH * OW;
+        for (oy = 0; oy < OH; oy++)
+            for (ox = 0; ox < OW; ox++) {
+                float gv = go[oy * OW + ox], acc = -FLT_MAX;
+                int64_t best = -1, n = 0, npad = 0;
+                if (gv == 0)
+                    continue;
+                /* first pass: argmax (first maximum) or the divisor, as cam__eng_pool2d */
+                for (ky = 0; ky < p[7]; ky++) {
+                    int64_t iy = oy * p[9] - p[13] + ky * p[11];
+                    if (iy >= H + p[15])
+                        continue;
+                    for (kx = 0; kx < p[8]; kx++) {
+                        int64_t ix = ox * p[10] - p[14] + kx * p[12];
+                        if (ix >= W + p[16])
+                            continue;
+                        npad++;
+                        if (iy < 0 || iy >= H || ix < 0 || ix >= W)
+                            continue;
+                        n++;
+                        if (is_max && (best < 0 || in[iy * W + ix] > acc)) {
+                            acc = in[iy * W + ix];
+                            best = iy * W + ix;
+                        }
+                    }
+                }
+                if (is_max) {
+                    if (best >= 0)
+                        gi[best] += gv;
+                    continue;
+                }
+                if (!(p[18] ? npad : n))
+                    continue;
+                gv /= (float)(p[18] ? npad : n);
+                for (ky = 0; ky < p[7]; ky++) {
+                    int64_t iy = oy * p[9] - p[13] + ky * p[11];
+                    if (iy < 0 || iy >= H)
+                        continue;
+                    for (kx = 0; kx < p[8]; kx++) {
+                        int64_t ix = ox * p[10] - p[14] + kx * p[12];
+                        if (ix >= 0 && ix < W)
+                            gi[iy * W + ix] += gv;
+                    }
+                }
+            }
+    }
+    return CAM_OK;
+}
+
+static void cam__grad_lrn(const cam__step *s, const cam_tensor *xt, const float *gy, float *gx, float *d)
+{
+    const float *x = (const float *)xt->data;
+    int64_t N = xt->dims[0], C = xt->dims[1], n = cam_tensor_count(xt), inner = n / (N * C > 0 ? N * C : 1), i, c, j, c2;
+    int64_t lo = (s->p[0] - 1) / 2, hi = s->p[0] - 1 - lo;
+    float k = s->f[0] / (float)s->p[0], beta = s->f[1];
+    /* d = bias + alpha/size * sum of squares over the window, as the forward */
+    for (i = 0; i < N; i++)
+        for (c = 0; c < C; c++)
+            for (j = 0; j < inner; j++) {
+                float sq = 0;
+                for (c2 = c - lo; c2 <= c + hi; c2++)
+                    if (c2 >= 0 && c2 < C) {
+                        float v = x[(i * C + c2) * inner + j];
+                        sq += v * v;
+                    }
+                d[(i * C + c) * inner + j] = s->f[2] + k * sq;
+            }
+    /* gx_j = g_j d_j^-b - 2 k b x_j sum_{c: j in win(c)} g_c x_c d_c^(-b-1) */
+    for (i = 0; i < N; i++)
+        for (c = 0; c < C; c++)
+            for (j = 0; j < inner; j++) {
+                size_t o = (size_t)((i * C + c) * inner + j);
+                float acc = 0;
+                for (c2 = c - hi; c2 <= c + lo; c2++)
+                    if (c2 >= 0 && c2 < C) {
+                        size_t o2 = (size_t)((i * C + c2) * inner + j);
+                        acc += gy[o2] * x[o2] * powf(d[o2], -beta - 1.0f);
+                    }
+                gx[o] += gy[o] * powf(d[o], -beta) - 2.0f * k * beta * x[o] * acc;
+            }
+}
+
+static cam_result cam__grad_unsupported(cam_net *net, const cam__step *s)
+{
+    return cam__nfail(net, s, CAM_ERR_UNSUPPORTED, "gradient: operator '%s' has no backward", cam__op_names[s->op]);
+}
+
+/* Backward of one step: gy is dS/d(output 0). */
+static cam_result cam__grad_step(cam__gctx *c, int si, const float *gy)
+{
+    cam_net *net = c->net;
+    cam__step *s = &net->steps[si];
+    const cam_tensor *x = cam__has_in(s, 0) ? CAM__VT(s->in[0]) : NULL;
+    const cam_tensor *y = CAM__VT(s->out[0]);
+    int64_t n = cam_tensor_count(y), i, k;
+    int need0 = cam__has_in(s, 0) && cam__grad_need(c, s->in[0]);
+    float *gx = NULL;
+    int j;
+    if (need0 && !(gx = cam__grad_of(c, s->in[0])))
+        return cam__fail(net, CAM_ERR_NOMEM, "gradient: out of memory");
+    switch (s->op) {
+    case CAM__OP_Flatten: case CAM__OP_Reshape: case CAM__OP_Identity: case CAM__OP_Unsqueeze: case CAM__OP_Squeeze:
+    case CAM__OP_Dropout:
+        if (gx)
+            for (i = 0; i < n; i++)
+                gx[i] += gy[i];
+        return CAM_OK;
+    case CAM__OP_Cast:
+        if (gx && y->dtype == CAM_FLOAT32)
+            for (i = 0; i < n; i++)
+                gx[i] += gy[i];
+        return CAM_OK;
+    case CAM__OP_Conv: case CAM__OP_Gemm: case CAM__OP_MatMul: {
+        const float *gz = gy;
+        float *tmp = NULL;
+        cam_result r = CAM_OK;
+        if (c->pre[si]) {
+            tmp = (float *)cam__grad_alloc(c, (size_t)n, sizeof(float));
+            if (!tmp)
+                return cam__fail(net, CAM_ERR_NOMEM, "gradient: out of memory");
+            for (i = 0; i < n; i++)
+                tmp[i] = gy[i] * cam__grad_act_d(c->pre[si][i], &s->act);
+            gz = tmp;
+        }
+        if (s->res >= 0 && cam__grad_need(c, s->res)) {
+            float *gr = cam__grad_of(c, s->res);
+            if (!gr)
+                return cam__fail(net, CAM_ERR_NOMEM, "gradient: out of memory");
+            for (i = 0; i < n; i++)
+                gr[i] += gz[i];
+        }
+        if (s->op == CAM__OP_Conv) {
+            if (gx)
+                r = cam__grad_conv(c, si, s, gz, gx);
+            else if (cam__grad_need(c, s->in[1]))
+                r = cam__nfail(net, s, CAM_ERR_UNSUPPORTED, "gradient: weights computed from the input are not supported");
+        } else if (s->w) {
+            /* y = a . w^T with w N x K (alpha applied): ga = gz . w */
+            int64_t K = s->p[1], N = s->p[2], rows = cam_tensor_count(x) / (K ? K : 1), m, q;
+            if (gx)
+                for (m = 0; m < rows; m++)
+                    for (q = 0; q < N; q++) {
+                        float gv = gz[m * N + q];
+                        const float *wr = s->w + q * K;
+                        if (gv != 0)
+                            for (k = 0; k < K; k++)
+                                gx[m * K + k] += gv * wr[k];
+                    }
+        } else if (s->op == CAM__OP_Gemm) {
+            const cam_tensor *bt = CAM__VT(s->in[1]);
+            const float *a = (const float *)x->data, *b = (const float *)bt->data;
+            int64_t M = s->p[0], K = s->p[1], N = s->p[2], ta = s->p[3], tb = s->p[4], q, m;
+            float alpha = s->f[0], beta = s->f[1];
+            float *gb = cam__grad_need(c, s->in[1]) ? cam__grad_of(c, s->in[1]) : NULL;
+            for (m = 0; m < M; m++)
+                for (q = 0; q < N; q++) {
+                    float gv = alpha * gz[m * N + q];
+                    for (k = 0; k < K; k++) {
+                        if (gx) gx[ta ? k * M + m : m * K + k] += gv * (tb ? b[q * K + k] : b[k * N + q]);
+                        if (gb) gb[tb ? q * K + k : k * N + q] += gv * (ta ? a[k * M + m] : a[m * K + k]);
+                    }
+                }
+            if (cam__has_in(s, 2) && cam__grad_need(c, s->in[2])) {
+                float *gc = cam__grad_of(c, s->in[2]);
+                if (!gc)
+                    return cam__fail(net, CAM_ERR_NOMEM, "gradient: out of memory");
+                cam__grad_bin(CAM__BIN_ADD, CAM__VT(s->in[2]), CAM__VT(s->in[2]), y, gz, beta, gc, NULL);
+            }
+        } else {
+            const cam_tensor *at = x, *bt = CAM__VT(s->in[1]);
+            int64_t bd[CAM_MAX_NDIM], sa[CAM_MAX_NDIM], sb[CAM_MAX_NDIM], ad[CAM_MAX_NDIM], bdd[CAM_MAX_NDIM];
+            int nb = y->ndim - (at->ndim > 1) - (bt->ndim > 1), an = at->ndim - 2, bn = bt->ndim - 2;
+            int64_t M = s->p[0], K = s->p[1], N = s->p[2], nbatch, bi, rr, cc;
+            const float *A = (const float *)at->data, *B = (const float *)bt->data;
+            float *gb = cam__grad_need(c, s->in[1]) ? cam__grad_of(c, s->in[1]) : NULL;
+            for (j = 0; j < nb; j++) bd[j] = y->dims[j];
+            for (j = 0; j < an; j++) ad[j] = at->dims[j];
+            for (j = 0; j < bn; j++) bdd[j] = bt->dims[j];
+            if (an < 0) an = 0;
+            if (bn < 0) bn = 0;
+            cam__bstrides(an, ad, nb, bd, sa);
+            cam__bstrides(bn, bdd, nb, bd, sb);
+            nbatch = cam__checked_count(nb, bd);
+            for (bi = 0; bi < nbatch; bi++) {
+                int64_t oa = 0, obb = 0, rem = bi;
+                for (j = nb - 1; j >= 0; j--) {
+                    int64_t q = rem % bd[j];
+                    rem /= bd[j];
+                    oa += q * sa[j];
+                    obb += q * sb[j];
+                }
+                for (rr = 0; rr < M; rr++)
+                    for (cc = 0; cc < N; cc++) {
+                        float gv = gz[(bi * M + rr) * N + cc];
+                        for (k = 0; k < K; k++) {
+                            if (gx) gx[oa * M * K + rr * K + k] += gv * B[obb * K * N + k * N + cc];
+                            if (gb) gb[obb * K * N + k * N + cc] += gv * A[oa * M * K + rr * K + k];
+                        }
+                    }
+            }
+        }
+        if (tmp)
+            cam__hfree(&net->heap, &c->mem, tmp);
+        return r;
+    }
+    case CAM__OP_Relu: case CAM__OP_LeakyRelu: case CAM__OP_Sigmoid: case CAM__OP_HardSigmoid: case CAM__OP_HardSwish:
+    case CAM__OP_Tanh: case CAM__OP_Clip: {
+        const float *xv = (const float *)x->data;
+        if (s->op == CAM__OP_Clip && ((cam__has_in(s, 1) && cam__grad_need(c, s->in[1])) || (cam__has_in(s, 2) && cam__grad_need(c, s->in[2]))))
+            return cam__nfail(net, s, CAM_ERR_UNSUPPORTED, "gradient: Clip bounds computed from the input are not supported");
+        if (gx)
+            for (i = 0; i < n; i++)
+                gx[i] += gy[i] * cam__grad_act_d(xv[i], &s->act);
+        return CAM_OK;
+    }
+    case CAM__OP_Exp: case CAM__OP_Sqrt: case CAM__OP_Neg: case CAM__OP_Abs: case CAM__OP_Reciprocal:
+    case CAM__OP_Floor: case CAM__OP_Ceil: {
+        const float *xv = (const float *)x->data, *yv = (const float *)y->data;
+        if (gx)
+            for (i = 0; i < n; i++) {
+                float d;
+                switch (s->op) {
+                case CAM__OP_Exp: d = yv[i]; break;
+                case CAM__OP_Sqrt: d = 0.5f / yv[i]; break;
+                case CAM__OP_Neg: d = -1.0f; break;
+                case CAM__OP_Abs: d = xv[i] > 0 ? 1.0f : xv[i] < 0 ? -1.0f : 0.0f; break;
+                case CAM__OP_Reciprocal: d = -yv[i] * yv[i]; break;
+                default: d = 0; break;
+                }
+                gx[i] += gy[i] * d;
+            }
+        return CAM_OK;
+    }
+    case CAM__OP_Add: case CAM__OP_Sub: case CAM__OP_Mul: case CAM__OP_Div: case CAM__OP_PRelu: {
+        int op = s->op == CAM__OP_Add ? CAM__BIN_ADD : s->op == CAM__OP_Sub ? CAM__BIN_SUB : s->op == CAM__OP_Mul ? CAM__BIN_MUL
+               : s->op == CAM__OP_Div ? CAM__BIN_DIV : CAM__BIN_PRELU;
+        cam_tensor bv = *CAM__VT(s->in[1]);
+        float *gb = NULL;
+        if (x->dtype != CAM_FLOAT32)
+            return CAM_OK;
+        if (cam__grad_need(c, s->in[1]) && !(gb = cam__grad_of(c, s->in[1])))
+            return cam__fail(net, CAM_ERR_NOMEM, "gradient: out of memory");
+        if (s->op == CAM__OP_PRelu && gb)
+            return cam__nfail(net, s, CAM_ERR_UNSUPPORTED, "gradient: a PRelu slope computed from the input is not supported");
+        if (s->p[0]) { /* opset < 7 broadcast, as cam__exec */
+            int nb = bv.ndim;
+            for (k = 0; k < x->ndim; k++)
+                bv.dims[k] = k >= s->p[1] && k < s->p[1] + nb ? CAM__VT(s->in[1])->dims[k - s->p[1]] : 1;
+            bv.ndim = x->ndim;
+        }
+        if (s->in[0] == s->in[1] && gx) {
+            /* x op x: both partials land in the same buffer */
+            float *tb = (float *)cam__grad_alloc(c, (size_t)cam_tensor_count(x), sizeof(float));
+            if (!tb)
+                return cam__fail(net, CAM_ERR_NOMEM, "gradient: out of memory");
+            cam__grad_bin(op, x, &bv, y, gy, 1.0f, gx, tb);
+            for (i = 0; i < cam_tensor_count(x); i++)
+                gx[i] += tb[i];
+            cam__hfree(&net->heap, &c->mem, tb);
+            return CAM_OK;
+        }
+        cam__grad_bin(op, x, &bv, y, gy, 1.0f, gx, gb);
+        return CAM_OK;
+    }
+    case CAM__OP_Sum: case CAM__OP_Mean:
+        for (j = 0; j < s->n_in; j++)
+            if (cam__grad_need(c, s->in[j])) {
+                float *gi = cam__grad_of(c, s->in[j]);
+                if (!gi)
+                    return cam__fail(net, CAM_ERR_NOMEM, "gradient: out of memory");
+                cam__grad_bin(CAM__BIN_ADD, CAM__VT(s->in[j]), CAM__VT(s->in[j]), y, gy,
+                              s->op == CAM__OP_Mean ? 1.0f / (float)s->n_in : 1.0f, gi, NULL);
+            }
+        return CAM_OK;
+    case CAM__OP_BatchNormalization: {
+        const float *sc = (const float *)CAM__VT(s->in[1])->data, *var = (const float *)CAM__VT(s->in[4])->data;
+        int64_t C = x->dims[1], inner = n / (x->dims[0] * C > 0 ? x->dims[0] * C : 1), q, e;
+        for (j = 1; j < 5; j++)
+            if (cam__grad_need(c, s->in[j]))
+                return cam__nfail(net, s, CAM_ERR_UNSUPPORTED, "gradient: BatchNormalization parameters computed from the input are not supported");
+        if (gx)
+            for (i = 0; i < x->dims[0]; i++)
+                for (q = 0; q < C; q++) {
+                    float m = sc[q] / sqrtf(var[q] + s->f[0]);
+                    for (e = 0; e < inner; e++) {
+                        size_t off = (size_t)((i * C + q) * inner + e);
+                        gx[off] += gy[off] * m;
+                    }
+                }
+        return CAM_OK;
+    }
+    case CAM__OP_MaxPool: case CAM__OP_AveragePool:
+        return gx ? cam__grad_pool(s, (const float *)x->data, gy, gx) : CAM_OK;
+    case CAM__OP_GlobalAveragePool: case CAM__OP_GlobalMaxPool: {
+        int64_t hw = cam_tensor_count(x) / (n ? n : 1), e;
+        const float *a = (const float *)x->data;
+        if (gx)
+            for (i = 0; i < n; i++) {
+                if (s->op == CAM__OP_GlobalAveragePool) {
+                    for (e = 0; e < hw; e++)
+                        gx[i * hw + e] += gy[i] / (float)hw;
+                } else {
+                    int64_t best = 0;
+                    for (e = 1; e < hw; e++)
+                        if (a[i * hw + e] > a[i * hw + best])
+                            best = e;
+                    gx[i * hw + best] += gy[i];
+                }
+            }
+        return CAM_OK;
+    }
+    case CAM__OP_ReduceMean: {
+        int64_t st[CAM_MAX_NDIM], idx[CAM_MAX_NDIM] = {0}, acc = 1, total = cam_tensor_count(x), off = 0, red = 1;
+        for (j = x->ndim - 1; j >= 0; j--) {
+            if (s->p[0] >> j & 1) {
+                st[j] = 0;
+                red *= x->dims[j];
+            } else {
+                st[j] = acc;
+                acc *= x->dims[j];
+            }
+        }
+        if (gx)
+            for (k = 0; k < total; k++) {
+                gx[k] += gy[off] / (float)(red ? red : 1);
+                for (j = x->ndim - 1; j >= 0; j--) {
+                    off += st[j];
+                    if (++idx[j] < x->dims[j])
+                        break;
+                    off -= st[j] * idx[j];
+                    idx[j] = 0;
+                }
+            }
+        return CAM_OK;
+    }
+    case CAM__OP_LRN:
+        if (gx) {
+            float *d = (float *)cam__grad_alloc(c, (size_t)n, sizeof(float));
+            if (!d)
+                return cam__fail(net, CAM_ERR_NOMEM, "gradient: out of memory");
+            cam__grad_lrn(s, x, gy, gx, d);
+            cam__hfree(&net->heap, &c->mem, d);
+        }
+        return CAM_OK;
+    case CAM__OP_Concat: {
+        int64_t axis = s->p[0], outer = 1, inner = 1, off = 0, e;
+        for (k = 0; k < axis; k++) outer *= y->dims[k];
+        for (k = axis + 1; k < y->ndim; k++) inner *= y->dims[k];
+        for (j = 0; j < s->n_in; j++) {
+            const cam_tensor *b = CAM__VT(s->in[j]);
+            int64_t chunk = b->dims[axis] * inner;
+            float *gi = cam__grad_need(c, s->in[j]) ? cam__grad_of(c, s->in[j]) : NULL;
+            if (cam__grad_need(c, s->in[j]) && !gi)
+                return cam__fail(net, CAM_ERR_NOMEM, "gradient: out of memory");
+            if (gi)
+                for (i = 0; i < outer; i++)
+                    for (e = 0; e < chunk; e++)
+                        gi[i * chunk + e] += gy[i * y->dims[axis] * inner + off + e];
+            off += chunk;
+        }
+        return CAM_OK;
+    }
+    case CAM__OP_Transpose: {
+        int64_t st[CAM_MAX_NDIM], ist[CAM_MAX_NDIM], acc = 1;
+        for (j = x->ndim - 1; j >= 0; j--) {
+            ist[j] = acc;
+            acc *= x->dims[j];
+        }
+        for (j = 0; j < x->ndim; j++)
+            st[j] = ist[s->perm[j]];
+        if (gx)
+            cam__grad_scatter(gx, 0, st, gy, y->ndim, y->dims);
+        return CAM_OK;
+    }
+    case CAM__OP_Slice: {
+        int64_t st[CAM_MAX_NDIM], acc = 1, base = 0;
+        for (j = x->ndim - 1; j >= 0; j--) {
+            st[j] = acc * s->q[j + CAM_MAX_NDIM];
+            base += s->q[j] * acc;
+            acc *= x->dims[j];
+        }
+        if (gx)
+            cam__grad_scatter(gx, base, st, gy, y->ndim, y->dims);
+        return CAM_OK;
+    }
+    case CAM__OP_Pad: {
+        int64_t idx[CAM_MAX_NDIM] = {0}, ist[CAM_MAX_NDIM], acc = 1;
+        int nd2 = y->ndim, inside;
+        if (!gx)
+            return CAM_OK;
+        for (j = nd2 - 1; j >= 0; j--) {
+            ist[j] = acc;
+            acc *= x->dims[j];
+        }
+        for (i = 0; i < n; i++) {
+            int64_t off = 0;
+            inside = 1;
+            for (j = 0; j < nd2; j++) {
+                int64_t v = idx[j] - s->q[j], d = x->dims[j];
+                if (v < 0 || v >= d) {
+                    if (s->p[0] == 0) inside = 0;
+                    else if (s->p[0] == 2) v = v < 0 ? 0 : d - 1;
+                    else {
+                        while (v < 0 || v >= d) {
+                            if (v < 0) v = -v;
+                            if (v >= d) v = 2 * (d - 1) - v;
+                        }
+                    }
+                }
+                off += v * ist[j];
+            }
+            if (inside)
+                gx[off] += gy[i];
+            for (j = nd2 - 1; j >= 0; j--) {
+                if (++idx[j] < y->dims[j]) break;
+                idx[j] = 0;
+            }
+        }
+        return CAM_OK;
+    }
+    case CAM__OP_Softmax: case CAM__OP_LogSoftmax: {
+        const float *yv = (const float *)y->data;
+        int64_t outer = s->p[0], len = s->p[1], inner = s->p[2], o, e;
+        if (!gx)
+            return CAM_OK;
+        for (o = 0; o < outer; o++)
+            for (e = 0; e < inner; e++) {
+                size_t b0 = (size_t)(o * len * inner + e);
+                float dot = 0;
+                for (k = 0; k < len; k++)
+                    dot += s->op == CAM__OP_Softmax ? gy[b0 + k * inner] * yv[b0 + k * inner] : gy[b0 + k * inner];
+                for (k = 0; k < len; k++) {
+                    size_t q = b0 + (size_t)(k * inner);
+                    gx[q] += s->op == CAM__OP_Softmax ? yv[q] * (gy[q] - dot) : gy[q] - expf(yv[q]) * dot;
+                }
+            }
+        return CAM_OK;
+    }
+    default:
+        break;
+    }
+    return cam__grad_unsupported(net, s);
+}
+
+/* >>grad-api-impl */
+/* Gradients (grad_out: n_classes x count(input)) and/or saliency maps
+   (sal_out: n_classes x H x W) of image `image` for each class (< 0: top-1),
+   from one kept forward; class_out (n_classes) receives the classes used. */
+static cam_result cam__gradient(cam_net *net, const cam_tensor *input, int image, const int *classes, int n_classes,
+                                float *grad_out, float *sal_out, int *class_out)
+{
+    cam__gctx c;
+    void **saved = NULL;
+    unsigned char *arena = NULL;
+    cam_result r;
+    int i, j, k, in_id, sv, C, N;
+    int64_t count;
+    if (!net)
+        return CAM_ERR_INVALID_ARG;
+    if (!input || (!grad_out && !sal_out) || !classes || n_classes < 1)
+        return cam__fail(net, CAM_ERR_INVALID_ARG, "gradient: NULL argument or no class");
+    if (sal_out && input->ndim < 3)
+        return cam__fail(net, CAM_ERR_INVALID_ARG, "saliency: the input must be N x C x H x W");
+    if (net->n_inputs != 1 || input->dtype != CAM_FLOAT32 || input->ndim < 2)
+        return cam__fail(net, CAM_ERR_INVALID_ARG, "gradient: the model needs one float32 input N x C x ... (it has %d inputs)",
+                         net->n_inputs);
+    if ((r = cam_net_forward(net, input, 1)) != CAM_OK)
+        return r;
+    if (!net->n_outputs)
+        return cam__fail(net, CAM_ERR_INVALID_ARG, "gradient: the model has no output");
+    N = (int)input->dims[0];
+    if (image < 0 || image >= N)
+        return cam__fail(net, CAM_ERR_INVALID_ARG, "gradient: image %d out of range [0, %d)", image, N);
+    /* the class scores: the first output, or the logits under its Softmax */
+    sv = net->outputs[0];
+    if (net->values[sv].producer >= 0 && net->values[sv].state == CAM__V_RUNTIME) {
+        const cam__step *ps = &net->steps[net->values[sv].producer];
+        if ((ps->op == CAM__OP_Softmax || ps->op == CAM__OP_LogSoftmax) && ps->out[0] == sv)
+            sv = ps->in[0];
+    }
+    if (net->values[sv].state != CAM__V_RUNTIME || net->values[sv].t.dtype != CAM_FLOAT32 || net->values[sv].t.ndim < 1 ||
+        net->values[sv].t.dims[0] != N)
+        return cam__fail(net, CAM_ERR_UNSUPPORTED, "gradient: the scores '%s' are not a float32 tensor computed per image",
+                         net->values[sv].name);
+    C = (int)(cam_tensor_count(&net->values[sv].t) / N);
+    for (j = 0; j < n_classes; j++)
+        if (classes[j] >= C)
+            return cam__fail(net, CAM_ERR_INVALID_ARG, "gradient: class %d out of range [0, %d)", classes[j], C);
+    in_id = net->inputs[0];
+    count = cam_tensor_count(input);
+
+    memset(&c, 0, sizeof c);
+    c.net = net;
+    saved = (void **)cam__grad_alloc(&c, (size_t)net->n_values, sizeof(void *));
+    c.g = (float **)cam__grad_alloc(&c, (size_t)net->n_values, sizeof(float *));
+    c.dep = (unsigned char *)cam__grad_alloc(&c, (size_t)net->n_values, 1);
+    c.pre = (float **)cam__grad_alloc(&c, (size_t)net->n_steps, sizeof(float *));
+    c.wt = (float **)cam__grad_alloc(&c, (size_t)net->n_steps, sizeof(float *));
+    if (!saved || !c.g || !c.dep || !c.pre || !c.wt) {
+        r = cam__fail(net, CAM_ERR_NOMEM, "gradient: out of memory");
+        goto done;
+    }
+    for (i = 0; i < net->n_values; i++)
+        saved[i] = net->values[i].t.data;
+    /* private storage for every runtime root; aliases point into it as planned */
+    r = CAM_OK;
+    for (i = 0; i < net->n_values && r == CAM_OK; i++) {
+        cam__value *v = &net->values[i];
+        if (v->state == CAM__V_RUNTIME && v->root == i) {
+            v->t.data = cam__grad_alloc(&c, (size_t)cam_tensor_count(&v->t) * cam_dtype_size(v->t.dtype) + 64, 1);
+            if (!v->t.data)
+                r = cam__fail(net, CAM_ERR_NOMEM, "gradient: out of memory keeping the activations");
+        }
+    }
+    if (r != CAM_OK)
+        goto restore;
+    for (i = 0; i < net->n_values; i++) {
+        cam__value *v = &net->values[i];
+        if (v->state == CAM__V_RUNTIME && v->root != i)
+            v->t.data = (unsigned char *)net->values[v->root].t.data + v->sub;
+    }
+    net->values[in_id].t.data = input->data;
+    /* conv padding scratch lives in the arena, where it may share bytes with
+       the outputs of the plain forward: give it a private arena */
+    {
+        unsigned char *priv = (unsigned char *)cam__grad_alloc(&c, net->arena_bytes + 64, 1);
+        if (!priv) {
+            r = cam__fail(net, CAM_ERR_NOMEM, "gradient: out of memory");
+            goto restore;
+        }
+        arena = net->arena;
+        net->arena = priv;
+    }
+    /* forward, keeping pre-activations of fused activations */
+    for (i = 0; i < net->n_steps; i++) {
+        cam__step *s = &net->steps[i];
+        int fused_act = (s->op == CAM__OP_Conv || s->op == CAM__OP_Gemm || s->op == CAM__OP_MatMul) && s->act.kind != CAM__ACT_NONE;
+        cam__act_params act = s->act;
+        if (s->alias)
+            continue;
+        if (fused_act)
+            s->act.kind = CAM__ACT_NONE;
+        r = cam__exec(net, s);
+        s->act = act;
+        if (r != CAM_OK)
+            goto restore;
+        if (fused_act) {
+            cam_tensor *y = CAM__VT(s->out[0]);
+            int64_t n = cam_tensor_count(y), e;
+            float *yv = (float *)y->data;
+            c.pre[i] = (float *)cam__grad_alloc(&c, (size_t)n, sizeof(float));
+            if (!c.pre[i]) {
+                r = cam__fail(net, CAM_ERR_NOMEM, "gradient: out of memory");
+                goto restore;
+            }
+            memcpy(c.pre[i], yv, (size_t)n * sizeof(float));
+            for (e = 0; e < n; e++)
+                yv[e] = cam__eng_act1(yv[e], &act);
+        }
+    }
+    /* which values depend on the input */
+    c.dep[in_id] = 1;
+    for (i = 0; i < net->n_steps; i++) {
+        cam__step *s = &net->steps[i];
+        int d = s->res >= 0 && c.dep[s->res];
+        for (k = 0; k < s->n_in; k++)
+            d |= s->in[k] >= 0 && c.dep[s->in[k]];
+        for (k = 0; k < s->n_out; k++)
+            if (s->out[k] >= 0)
+                c.dep[s->out[k]] = (unsigned char)d;
+    }
+    if (!c.dep[sv]) {
+        r = cam__fail(net, CAM_ERR_UNSUPPORTED, "gradient: the scores do not depend on the input");
+        goto restore;
+    }
+    /* one reverse sweep per class over the same kept forward */
+    for (j = 0; j < n_classes; j++) {
+        const float *sc = (const float *)net->values[sv].t.data + (size_t)image * C;
+        int cls = classes[j];
+        float *g;
+        for (i = 0; i < net->n_values; i++)
+            if (c.g[i]) {
+                cam__hfree(&net->heap, &c.mem, c.g[i]);
+                c.g[i] = NULL;
+            }
+        if (cls < 0) {
+            cls = 0;
+            for (k = 1; k < C; k++)
+                if (sc[k] > sc[cls])
+                    cls = k;
+        }
+        if (class_out)
+            class_out[j] = cls;
+        if (!(g = cam__grad_of(&c, sv))) {
+            r = cam__fail(net, CAM_ERR_NOMEM, "gradient: out of memory");
+            goto restore;
+        }
+        g[(size_t)image * C + cls] = 1.0f;
+        for (i = net->n_steps - 1; i >= 0; i--) {
+            cam__step *s = &net->steps[i];
+            if (s->n_out < 1 || s->out[0] < 0 || !c.g[s->out[0]] || !c.dep[s->out[0]])
+                continue;
+            for (k = 1; k < s->n_out; k++)
+                if (s->out[k] >= 0 && c.g[s->out[k]]) {
+                    r = cam__grad_unsupported(net, s);
+                    goto restore;
+                }
+            if ((r = cam__grad_step(&c, i, c.g[s->out[0]])) != CAM_OK)
+                goto restore;
+        }
+        g = c.g[in_id];
+        if (grad_out) {
+            if (g)
+                memcpy(grad_out + (size_t)j * count, g, (size_t)count * sizeof(float));
+            else
+                memset(grad_out + (size_t)j * count, 0, (size_t)count * sizeof(float));
+        }
+        if (sal_out) {
+            /* max over channels of |dS/dx| */
+            int64_t ch = input->dims[1], hw = count / (N * ch), e, q;
+            float *o = sal_out + (size_t)j * hw;
+            for (e = 0; e < hw; e++) {
+                float m = 0;
+                for (q = 0; g && q < ch; q++) {
+                    float v = fabsf(g[((size_t)image * ch + q) * hw + e]);
+                    m = v > m ? v : m;
+                }
+                o[e] = m;
+            }
+        }
+    }
+restore:
+    if (arena)
+        net->arena = arena;
+    for (i = 0; i < net->n_values; i++)
+        net->values[i].t.data = saved[i];
+done:
+    cam__hfree_all(&net->heap, &c.mem);
+    return r;
+}
+
+CAM_API cam_result cam_net_gradient(cam_net *net, const cam_tensor *input, int image, int class_index, float *out, int *class_out)
+{
+    if (!out)
+        return net ? cam__fail(net, CAM_ERR_INVALID_ARG, "gradient: NULL argument") : CAM_ERR_INVALID_ARG;
+    return cam__gradient(net, input, image, &class_index, 1, out, NULL, class_out);
+}
+
+CAM_API cam_result cam_net_saliency(cam_net *net, const cam_tensor *input, int image, int class_index, float *out, int *class_out)
+{
+    if (!out)
+        return net ? cam__fail(net, CAM_ERR_INVALID_ARG, "saliency: NULL argument") : CAM_ERR_INVALID_ARG;
+    return cam__gradient(net, input, image, &class_index, 1, NULL, out, class_out);
+}
+
+CAM_API cam_result cam_net_saliency_maps(cam_net *net, const cam_tensor *input, int image, const int *classes, int n_classes,
+                                         float *out, int *classes_out)
+{
+    if (!out || !classes || n_classes < 1)
+        return net ? cam__fail(net, CAM_ERR_INVALID_ARG, "saliency: NULL argument or no class") : CAM_ERR_INVALID_ARG;
+    return cam__gradient(net, input, image, classes, n_classes, NULL, out, classes_out);
+}
+
+CAM_API cam_result cam_net_backprop_maps(cam_net *net, const cam_tensor *input, int b, const int *classes, int n_classes,
+                                         const cam_map_desc *desc, cam_maps *out)
+{
+    cam_map_desc d;
+    const float *sc = NULL;
+    float *sal;
+    cam_result r;
+    int i, nsc = 0, in_w, in_h, ow, oh;
+    size_t hw;
+    if (!out)
+        return CAM_ERR_INVALID_ARG;
+    memset(out, 0, sizeof *out);
+    if (desc)
+        d = *desc;
+    else
+        memset(&d, 0, sizeof d);
+    if (!net || !input || input->ndim != 4 || b < 0 || b >= input->dims[0] || n_classes <= 0 ||
+        !cam__vis_interp_ok(d.interp) || (int)d.target < 0 || (int)d.target > CAM_TARGET_FEATURE || (int)d.normalize < 0 ||
+        (int)d.normalize > CAM_NORMALIZE_MINMAX || (int)d.order < 0 || (int)d.order > CAM_NORMALIZE_BEFORE_RESIZE ||
+        input->dims[2] > CAM_MAX_IMAGE_DIM || input->dims[3] > CAM_MAX_IMAGE_DIM)
+        return net ? cam__fail(net, CAM_ERR_INVALID_ARG, "backprop maps: invalid argument") : CAM_ERR_INVALID_ARG;
+    if (d.target == CAM_TARGET_IMAGE && d.transform && !cam__vis_transform_ok(d.transform))
+        return cam__fail(net, CAM_ERR_INVALID_ARG, "backprop maps: invalid transform");
+    /* the scores pick the top classes (and are reported) */
+    if ((r = cam_net_forward(net, input, 1)) != CAM_OK)
+        return r;
+    if (cam_net_scores(net, b, &sc, &nsc) != CAM_OK) {
+        if (!classes)
+            return cam__fail(net, CAM_ERR_NOT_FOUND, "backprop maps: no class scores to pick the top classes from");
+        sc = NULL;
+        nsc = 0;
+    }
+    if (!classes && n_classes > nsc)
+        n_classes = nsc;
+    in_h = (int)input->dims[2];
+    in_w = (int)input->dims[3];
+    hw = (size_t)in_w * in_h;
+    out->classes = (int *)malloc(sizeof(int) * (size_t)n_classes);
+    out->scores = (float *)malloc(sizeof(float) * (size_t)n_classes);
+    sal = (float *)malloc(sizeof(float) * hw * (size_t)n_classes);
+    if (!out->classes || !out->scores || !sal) {
+        free(sal);
+        cam_maps_free(out);
+        return cam__fail(net, CAM_ERR_NOMEM, "backprop maps: out of memory");
+    }
+    if (classes)
+        memcpy(out->classes, classes, sizeof(int) * (size_t)n_classes);
+    else
+        cam_scores_topk(sc, nsc, n_classes, out->classes, NULL);
+    out->n = n_classes;
+    r = cam__gradient(net, input, b, out->classes, n_classes, NULL, sal, out->classes);
+    for (i = 0; i < n_classes; i++)
+        out->scores[i] = sc && out->classes[i] < nsc ? sc[out->classes[i]] : 0.0f;
+    ow = in_w;
+    oh = in_h;
+    if (d.target == CAM_TARGET_IMAGE && d.transform) {
+        ow = d.transform->image_width;
+        oh = d.transform->image_height;
+    }
+    out->width = ow;
+    out->height = oh;
+    if (r == CAM_OK && ow == in_w && oh == in_h && !(d.target == CAM_TARGET_IMAGE && d.transform)) {
+        out->data = sal; /* at the input resolution already: no resampling */
+        sal = NULL;
+        if (d.normalize)
+            for (i = 0; i < n_classes; i++)
+                cam_map_normalize(out->data + (size_t)i * hw, hw, d.normalize);
+    } else if (r == CAM_OK) {
+        out->data = (float *)malloc(sizeof(float) * (size_t)ow * oh * (size_t)n_classes);
+        if (!out->data)
+            r = cam__fail(net, CAM_ERR_NOMEM, "backprop maps: out of memory");
+        for (i = 0; r == CAM_OK && i < n_classes; i++) {
+            float *src = sal + (size_t)i * hw, *dst = out->data + (size_t)i * ow * oh;
+            cam_transform tf = *d.transform;
+            if (d.normalize && d.order == CAM_NORMALIZE_BEFORE_RESIZE)
+                cam_map_normalize(src, hw, d.normalize);
+            tf.input_width = in_w;
+            tf.input_height = in_h;
+            r = cam_map_resize_to_image(src, in_w, in_h, &tf, dst, d.interp);
+            if (r == CAM_OK && d.normalize && d.order == CAM_NORMALIZE_AFTER_RESIZE)
+                cam_map_normalize(dst, (size_t)ow * oh, d.normalize);
+        }
+    }
+    free(sal);
+    if (r != CAM_OK)
+        cam_maps_free(out);
+    return r;
+}
 
 #endif /* CAM_IMPLEMENTATION_DONE */
 #endif /* CAM_IMPLEMENTATION */

@@ -1731,13 +1731,17 @@ CAM__INLINE void cam__conv_epi16_avx512(const cam__conv_params *p, __m512 *r, in
         CAM__C512_PX(0) CAM__C512_PX(1) CAM__C512_PX(2) CAM__C512_PX(3)          \
         CAM__C512_PX(4) CAM__C512_PX(5) CAM__C512_PX(6) CAM__C512_PX(7)          \
         CAM__C512_PX(8) CAM__C512_PX(9) CAM__C512_PX(10) CAM__C512_PX(11)        \
+        _mm_prefetch((const char *)pf, _MM_HINT_T1);                             \
         w += CAM__CONV_OC_BLOCK;                                                 \
+        pf += CAM__CONV_OC_BLOCK;                                                \
     } while (0)
 
 /* N pixels (ip[0..N)) x 16 or 32 (TWO) channels from o; nrows valid channels
-   in all (<= 32); bstride: floats between the two packed blocks. */
+   in all (<= 32); bstride: floats between the two packed blocks. pf: one
+   cache line per step is prefetched into L2 from there on (ic*ntaps lines,
+   inside the packed weights). */
 CAM__INLINE void cam__conv_tile_avx512(const cam__conv_params *p, const float *wp, size_t bstride,
-                                       const float *const *ip, const int *toff, int ntaps, size_t ihw, int o,
+                                       const float *pf, const float *const *ip, const int *toff, int ntaps, size_t ihw, int o,
                                        int nrows, size_t ohw, int px, const int N, const int TWO)
 {
     __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
@@ -1786,13 +1790,13 @@ CAM__INLINE void cam__conv_tile_avx512(const cam__conv_params *p, const float *w
 
 /* One specialisation per (N, TWO). */
 CAM__KFN void cam__conv_tile_n_avx512(const cam__conv_params *p, const float *wp, size_t bstride,
-                                      const float *const *ip, const int *toff, int ntaps, size_t ihw, int o,
+                                      const float *pf, const float *const *ip, const int *toff, int ntaps, size_t ihw, int o,
                                       int nrows, size_t ohw, int px, int n, int two)
 {
 #define CAM__C512_CASE(N)                                                                                    \
     case N:                                                                                                  \
-        if (two) cam__conv_tile_avx512(p, wp, bstride, ip, toff, ntaps, ihw, o, nrows, ohw, px, N, 1);       \
-        else cam__conv_tile_avx512(p, wp, bstride, ip, toff, ntaps, ihw, o, nrows, ohw, px, N, 0);           \
+        if (two) cam__conv_tile_avx512(p, wp, bstride, pf, ip, toff, ntaps, ihw, o, nrows, ohw, px, N, 1);       \
+        else cam__conv_tile_avx512(p, wp, bstride, pf, ip, toff, ntaps, ihw, o, nrows, ohw, px, N, 0);           \
         break;
     switch (n) {
     CAM__C512_CASE(1) CAM__C512_CASE(2) CAM__C512_CASE(3) CAM__C512_CASE(4)
@@ -1829,7 +1833,14 @@ CAM__KFN void cam__conv_tiles_avx512(const cam__conv_params *p, int oc0, int oc1
                     ip[k] = p->in + (size_t)oy * p->sh * p->iw + (size_t)ox * p->sw;
                     if (++ox == p->ow) ox = 0, ++oy;
                 }
-                cam__conv_tile_n_avx512(p, wp, block, ip, toff, ntaps, ihw, o, nrows, ohw, px, npx, two);
+                /* the first two tiles of a block pair pull the next pair's
+                   weights (two blocks of ic*ntaps lines) towards L2, at one
+                   line per step: the layers with the largest weights (e.g.
+                   512 channels on 7x7 maps) stream them from DRAM once */
+                const float *pf = wp;
+                if (tile < 2 && o + (2 + tile) * CAM__CONV_OC_BLOCK < p->oc)
+                    pf = wp + (size_t)(2 + tile) * block;
+                cam__conv_tile_n_avx512(p, wp, block, pf, ip, toff, ntaps, ihw, o, nrows, ohw, px, npx, two);
             }
         }
     }

@@ -27,7 +27,25 @@ static const char cam_eval_usage[] =
     "Rates are fractions in [0,1]. Boxes of a guess come from its class's map.\n"
     "\n"
     "options:\n"
-    "  --method cam         how maps are made (only cam)\n"
+    "  --method M           how maps are made:\n"
+    "                       cam (default): class activation maps (Zhou et al.)\n"
+    "                       backprop: |dS_c/dx| (Simonyan et al. 2014), max over\n"
+    "                       colour channels, at the network input, then resized\n"
+    "                       and boxed exactly like a CAM (S_c: class logit)\n"
+    "                       center: a baseline that ignores the image: every\n"
+    "                       class's map is exp(-(dx^2/(2 sx^2) + dy^2/(2 sy^2)))\n"
+    "                       around the image centre, sx = 0.2 * width, sy = 0.2 *\n"
+    "                       height; at tau 0.2 its box is the centred box of\n"
+    "                       0.72 x the width and height (52% of the area), and\n"
+    "                       the MaxBoxAcc sweep tries every centred box size\n"
+    "                       (classification still by the network)\n"
+    "  --smooth S           backprop only: Gaussian blur with sigma S input\n"
+    "                       pixels on the saliency maps before boxing (0: none)\n"
+    "  --per-image FILE     also write one CSV row per image: image,label,top1,\n"
+    "                       cls1,cls5,loc1,loc5,gt_known,maxbox,v2_30,v2_50,v2_70\n"
+    "                       (top1: predicted class; the rest 1/0 outcomes; maxbox\n"
+    "                       and v2_* at the best taus of the summary), so their\n"
+    "                       sums are the summary's counts\n"
     "  --convention C       paper (default): map bilinear onto the original image,\n"
     "                       raw values, keep >= tau * max, largest component by\n"
     "                       pixels, boxes against the CSV's boxes.\n"
@@ -55,6 +73,9 @@ static const char cam_eval_usage[] =
     "  --quiet              no progress on stderr\n";
 
 #define CAM_EVAL_TOPK 5
+enum { EVAL_CAM, EVAL_BACKPROP, EVAL_CENTER };
+/* sigma of the centre baseline's Gaussian, as a fraction of the image side */
+#define EVAL_CENTER_SIGMA 0.2
 
 typedef struct eval_row {
     char *image;
@@ -245,9 +266,10 @@ static int eval_read_csv(const char *path, cam_net *net, int n_classes, const ca
 }
 
 typedef struct eval_opts {
-    const char *model, *csv, *svm_path;
+    const char *model, *csv, *svm_path, *per_image;
     cam_convention conv;
-    double tau;
+    double tau, smooth;
+    int method; /* EVAL_CAM, EVAL_BACKPROP, EVAL_CENTER */
     int n_thr, conn, limit, threads, json, quiet, ilsvrc;
 } eval_opts;
 
@@ -274,7 +296,16 @@ static int eval_parse_args(int argc, char **argv, eval_opts *o)
             if (!v) return -eval_fail("option %s needs a value (try cam eval --help)", a, "");
             i++;
             if (!strcmp(a, "--method")) {
-                if (strcmp(v, "cam")) return -eval_fail("unsupported method '%s' (only cam)", v, "");
+                if (!strcmp(v, "cam")) o->method = EVAL_CAM;
+                else if (!strcmp(v, "backprop")) o->method = EVAL_BACKPROP;
+                else if (!strcmp(v, "center")) o->method = EVAL_CENTER;
+                else return -eval_fail("unsupported method '%s' (cam, backprop or center)", v, "");
+            } else if (!strcmp(a, "--smooth")) {
+                o->smooth = strtod(v, &e);
+                if (e == v || *e || !(o->smooth >= 0 && o->smooth <= 100))
+                    return -eval_fail("bad --smooth '%s' (0 <= S <= 100)", v, "");
+            } else if (!strcmp(a, "--per-image")) {
+                o->per_image = v;
             } else if (!strcmp(a, "--convention")) {
                 if (cam_convention_parse(v, &o->conv) != CAM_OK)
                     return -eval_fail("unknown convention '%s' (paper or wsol)", v, "");
@@ -307,6 +338,9 @@ static int eval_parse_args(int argc, char **argv, eval_opts *o)
     if (o->conv == CAM_CONVENTION_WSOL && o->conn != 8) return -eval_fail("wsol needs --connectivity 8%s", "", "");
     if (o->conv == CAM_CONVENTION_WSOL && o->ilsvrc)
         return -eval_fail("--ilsvrc-boxes needs the paper convention%s", "", "");
+    if (o->method == EVAL_BACKPROP && o->svm_path)
+        return -eval_fail("--method backprop does not combine with --svm%s", "", "");
+    if (o->smooth > 0 && o->method != EVAL_BACKPROP) return -eval_fail("--smooth needs --method backprop%s", "", "");
     return 1;
 }
 
