@@ -42,7 +42,7 @@ HEADERS = cam.h cam_simd.h
 # "not ok NAME" lines), and the targets they need first.
 TEST_PROGS  =
 TEST_DEPS   =
-ALL_TARGETS = $(BUILD)/cam
+ALL_TARGETS = $(BUILD)/cam $(BUILD)/minimal
 
 .PHONY: all test bench demo install clean deps deps-test build-all
 all: build-all
@@ -59,6 +59,13 @@ $(BUILD):
 # One object holds the implementation; the tool and tests link it.
 $(BUILD)/cam_impl.o: tests/cam_impl.c $(HEADERS) | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The smallest complete program (examples/minimal.c), built as a user would:
+# its own translation unit defines CAM_IMPLEMENTATION.
+$(BUILD)/minimal: examples/minimal.c $(HEADERS) | $(BUILD)
+	$(CC) $(ALL_CFLAGS) $< -o $@ $(LIBS)
+TEST_PROGS += "sh tests/test_minimal.sh '$(RUN_PREFIX)' $(BUILD)"
+TEST_DEPS  += $(BUILD)/minimal
 
 include mk/engine.mk
 include mk/kernels.mk

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <time.h>
 #include "cam.h"
 #include "cam_cli.h"
@@ -265,6 +266,49 @@ static int eval_read_csv(const char *path, cam_net *net, int n_classes, const ca
     return 1;
 }
 
+/* Gaussian blur of an h x w map in place (separable, edges replicated);
+   tmp holds w * h floats. Returns 0 when out of memory. */
+static int eval_blur(float *m, int w, int h, double sigma, float *tmp)
+{
+    int r = (int)(3 * sigma + 0.999), x, y, k;
+    float *ker = (float *)malloc(sizeof(float) * (size_t)(2 * r + 1));
+    double sum = 0;
+    if (!ker) return 0;
+    for (k = -r; k <= r; k++) sum += ker[k + r] = (float)exp(-0.5 * k * k / (sigma * sigma));
+    for (k = 0; k <= 2 * r; k++) ker[k] = (float)(ker[k] / sum);
+    for (y = 0; y < h; y++)
+        for (x = 0; x < w; x++) {
+            double acc = 0;
+            for (k = -r; k <= r; k++) {
+                int xx = x + k < 0 ? 0 : x + k >= w ? w - 1 : x + k;
+                acc += ker[k + r] * m[(size_t)y * w + xx];
+            }
+            tmp[(size_t)y * w + x] = (float)acc;
+        }
+    for (y = 0; y < h; y++)
+        for (x = 0; x < w; x++) {
+            double acc = 0;
+            for (k = -r; k <= r; k++) {
+                int yy = y + k < 0 ? 0 : y + k >= h ? h - 1 : y + k;
+                acc += ker[k + r] * tmp[(size_t)yy * w + x];
+            }
+            m[(size_t)y * w + x] = (float)acc;
+        }
+    free(ker);
+    return 1;
+}
+
+/* The centre baseline's map (see --method center in the usage). */
+static void eval_center_map(float *m, int w, int h)
+{
+    double cx = 0.5 * (w - 1), cy = 0.5 * (h - 1), sx = EVAL_CENTER_SIGMA * w, sy = EVAL_CENTER_SIGMA * h;
+    int x, y;
+    for (y = 0; y < h; y++)
+        for (x = 0; x < w; x++)
+            m[(size_t)y * w + x] =
+                (float)exp(-0.5 * ((x - cx) * (x - cx) / (sx * sx) + (y - cy) * (y - cy) / (sy * sy)));
+}
+
 typedef struct eval_opts {
     const char *model, *csv, *svm_path, *per_image;
     cam_convention conv;
@@ -360,7 +404,14 @@ int cam_cmd_eval(int argc, char **argv)
     cam_eval_desc ed;
     cam_eval_summary s;
     cam_tensor_info info;
-    float *x = NULL, *W = NULL, *Wb = NULL, *scores = NULL, *feat = NULL, *fm = NULL, *maps = NULL;
+    float *x = NULL, *W = NULL, *Wb = NULL, *scores = NULL, *feat = NULL, *fm = NULL, *maps = NULL, *sal = NULL;
+    float *tmp = NULL, *pi_iou = NULL; /* per image: best IoU of any box at each tau (MaxBoxAccV2) */
+    unsigned char *pi_flags = NULL, *pi_hit = NULL; /* per image: 5 outcomes; largest box hit at each tau */
+    int *pi_pred = NULL;
+    cam_eval *ev1 = NULL;
+    cam_sweep *sw = NULL;
+    cam_box *sw_boxes = NULL, *gtc = NULL;
+    double *sw_best = NULL, *acc1 = NULL;
     cam_box *gt = NULL, guess[CAM_EVAL_TOPK];
     int *gt_lab = NULL, top[CAM_EVAL_TOPK], classes[CAM_EVAL_TOPK + 1], gcls[CAM_EVAL_TOPK];
     char dir[4096], path[8192];
@@ -453,6 +504,36 @@ int cam_cmd_eval(int argc, char **argv)
         eval_fail("cannot set up the evaluation%s%s", "", "");
         goto done;
     }
+    if (o.method == EVAL_BACKPROP) {
+        sal = (float *)malloc(sizeof(float) * (size_t)in_w * in_h * (CAM_EVAL_TOPK + 1));
+        tmp = (float *)malloc(sizeof(float) * (size_t)in_w * in_h);
+        if (!sal || !tmp) {
+            eval_fail("out of memory%s%s", "", "");
+            goto done;
+        }
+    }
+    if (o.per_image) {
+        cam_sweep_desc sd;
+        memset(&sd, 0, sizeof sd);
+        sd.rule = ed.rule;
+        sd.n_thresholds = o.n_thr;
+        if (cam_sweep_create(&sd, &sw) != CAM_OK) {
+            eval_fail("cannot set up the evaluation%s%s", "", "");
+            goto done;
+        }
+        pi_iou = (float *)malloc(sizeof(float) * (size_t)n_groups * o.n_thr);
+        pi_hit = (unsigned char *)malloc((size_t)n_groups * o.n_thr);
+        pi_flags = (unsigned char *)malloc((size_t)n_groups * 5);
+        pi_pred = (int *)malloc(sizeof(int) * (size_t)n_groups);
+        sw_boxes = (cam_box *)malloc(sizeof(cam_box) * (size_t)o.n_thr);
+        sw_best = (double *)malloc(sizeof(double) * (size_t)o.n_thr);
+        acc1 = (double *)malloc(sizeof(double) * (size_t)o.n_thr);
+        gtc = (cam_box *)malloc(sizeof(cam_box) * (size_t)n_rows);
+        if (!pi_iou || !pi_hit || !pi_flags || !pi_pred || !sw_boxes || !sw_best || !acc1 || !gtc) {
+            eval_fail("out of memory%s%s", "", "");
+            goto done;
+        }
+    }
 
     t0 = eval_now();
     for (g = 0; g < n_groups; g++) {
@@ -536,10 +617,27 @@ int cam_cmd_eval(int argc, char **argv)
             goto done;
         }
         /* a conv-classifier head (SqueezeNet) has no weights: map c is channel c */
-        res = cam_map_compute(o.svm_path ? W : (head.conv_classifier ? NULL : head.weights),
-                              o.svm_path ? n_classes : head.n_classes, K, (const float *)f.data, fh * fw, classes, nm,
-                              CAM_RECTIFY_NONE, fm);
-        for (j = 0; j < nm && res == CAM_OK; j++) {
+        if (o.method == EVAL_CAM)
+            res = cam_map_compute(o.svm_path ? W : (head.conv_classifier ? NULL : head.weights),
+                                  o.svm_path ? n_classes : head.n_classes, K, (const float *)f.data, fh * fw, classes,
+                                  nm, CAM_RECTIFY_NONE, fm);
+        else if (o.method == EVAL_BACKPROP) {
+            /* its own forward (kept for the reverse sweep); scores were copied above */
+            res = cam_net_saliency_maps(net, &in, 0, classes, nm, sal, NULL);
+            for (j = 0; j < nm && res == CAM_OK && o.smooth > 0; j++)
+                if (!eval_blur(sal + (size_t)j * in_w * in_h, in_w, in_h, o.smooth, tmp)) res = CAM_ERR_NOMEM;
+        } else
+            for (j = 0; j < nm; j++) eval_center_map(maps + (size_t)j * mw * mh, mw, mh);
+        for (j = 0; j < nm && res == CAM_OK && o.method == EVAL_BACKPROP; j++) {
+            float *src = sal + (size_t)j * in_w * in_h, *dst = maps + (size_t)j * mw * mh;
+            if (o.conv == CAM_CONVENTION_PAPER) {
+                tf.input_width = in_w;
+                tf.input_height = in_h;
+                res = cam_map_resize_to_image(src, in_w, in_h, &tf, dst, CAM_INTERP_BILINEAR);
+            } else
+                res = cam_map_resize(src, in_w, in_h, dst, mw, mh, CAM_INTERP_BICUBIC);
+        }
+        for (j = 0; j < nm && res == CAM_OK && o.method == EVAL_CAM; j++) {
             float *src = fm + (size_t)j * fh * fw, *dst = maps + (size_t)j * mw * mh;
             if (o.conv == CAM_CONVENTION_PAPER) {
                 tf.input_width = in_w;
@@ -611,12 +709,69 @@ int cam_cmd_eval(int argc, char **argv)
             fprintf(stderr, "cam eval: error: %s: %s\n", path, cam_eval_last_error(ev));
             goto done;
         }
+        if (o.per_image) {
+            /* this image's outcomes from an accumulator of its own (the same
+               code as the summary), its IoUs at every tau from a sweep */
+            cam_eval_summary s1;
+            int ngc = 0, t;
+            unsigned char *fl = pi_flags + (size_t)g * 5;
+            if (cam_eval_create(&ed, &ev1) != CAM_OK || cam_eval_add(ev1, &smp) != CAM_OK ||
+                cam_eval_summarize(ev1, &s1) != CAM_OK || cam_eval_boxacc(ev1, ed.iou > 0 ? ed.iou : 0.5, acc1, o.n_thr) != CAM_OK) {
+                eval_fail("%s: per-image evaluation failed%s", path, "");
+                goto done;
+            }
+            cam_eval_free(ev1);
+            ev1 = NULL;
+            for (j = 0; j < ngt; j++)
+                if (gt_lab[j] == label) gtc[ngc++] = gt[j];
+            if (cam_sweep_run(sw, smp.map, mh, mw, gtc, ngc, sw_boxes, sw_best) != CAM_OK) {
+                fprintf(stderr, "cam eval: error: %s: %s\n", path, cam_sweep_last_error(sw));
+                goto done;
+            }
+            pi_pred[g] = nk > 0 ? top[0] : -1;
+            fl[0] = s1.top1_cls_ok > 0;
+            fl[1] = s1.topk_cls_ok > 0;
+            fl[2] = s1.top1_loc_ok > 0;
+            fl[3] = s1.topk_loc_ok > 0;
+            fl[4] = s1.gt_known_ok > 0;
+            for (t = 0; t < o.n_thr; t++) {
+                pi_hit[(size_t)g * o.n_thr + t] = acc1[t] > 0.5;
+                pi_iou[(size_t)g * o.n_thr + t] = (float)sw_best[t];
+            }
+        }
         if (!o.quiet && (g + 1 == n_groups || (g + 1) % (n_groups / 10 > 100 ? n_groups / 10 : 100) == 0))
             fprintf(stderr, "cam eval: %d/%d images, %.1f images/s\n", g + 1, n_groups,
                     (g + 1) / (eval_now() - t0 > 0 ? eval_now() - t0 : 1e-9));
     }
     t1 = eval_now();
     cam_eval_summarize(ev, &s);
+    if (o.per_image) {
+        /* outcomes at the summary's best taus, so the columns sum to its counts */
+        static const double deltas[3] = {0.3, 0.5, 0.7};
+        int bi = 0, bv[3] = {0, 0, 0}, t, d;
+        FILE *pf = fopen(o.per_image, "w");
+        if (!pf) {
+            eval_fail("cannot write %s%s", o.per_image, "");
+            goto done;
+        }
+        for (t = 0; t < o.n_thr; t++) {
+            if (cam_sweep_tau(sw, t) == s.best_tau) bi = t;
+            for (d = 0; d < 3; d++)
+                if (cam_sweep_tau(sw, t) == s.best_tau_v2[d]) bv[d] = t;
+        }
+        fprintf(pf, "image,label,top1,cls1,cls5,loc1,loc5,gt_known,maxbox,v2_30,v2_50,v2_70\n");
+        for (g = 0; g < n_groups; g++) {
+            const unsigned char *fl = pi_flags + (size_t)g * 5;
+            const float *io = pi_iou + (size_t)g * o.n_thr;
+            fprintf(pf, "%s,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d\n", rows[groups[g].first].image, rows[groups[g].first].label,
+                    pi_pred[g], fl[0], fl[1], fl[2], fl[3], fl[4], pi_hit[(size_t)g * o.n_thr + bi],
+                    io[bv[0]] >= deltas[0], io[bv[1]] >= deltas[1], io[bv[2]] >= deltas[2]);
+        }
+        if (fclose(pf) != 0) {
+            eval_fail("cannot write %s%s", o.per_image, "");
+            goto done;
+        }
+    }
     {
         double ips = (double)s.images / (t1 - t0 > 0 ? t1 - t0 : 1e-9);
         if (o.json)
@@ -627,6 +782,9 @@ int cam_cmd_eval(int argc, char **argv)
                    s.maxboxacc, s.maxboxacc_v2, s.best_tau, ips);
         else {
             printf("model          %s%s%s\n", o.model, o.svm_path ? " + SVM " : "", o.svm_path ? o.svm_path : "");
+            printf("method         %s", o.method == EVAL_CAM ? "cam" : o.method == EVAL_BACKPROP ? "backprop" : "center");
+            if (o.smooth > 0) printf(", saliency smoothed with sigma %g px", o.smooth);
+            printf("\n");
             printf("dataset        %s (%ld images)\n", o.csv, (long)s.images);
             printf("convention     %s, tau %.2f, %d-connected, %d sweep thresholds%s\n", cam_convention_name(o.conv),
                    o.tau, o.conn, o.n_thr, o.ilsvrc ? ", ILSVRC heuristic guesses" : "");
@@ -655,6 +813,18 @@ done:
     free(feat);
     free(fm);
     free(maps);
+    free(sal);
+    free(tmp);
+    free(pi_iou);
+    free(pi_hit);
+    free(pi_flags);
+    free(pi_pred);
+    free(sw_boxes);
+    free(sw_best);
+    free(acc1);
+    free(gtc);
+    cam_sweep_free(sw);
+    cam_eval_free(ev1);
     cam_eval_free(ev);
     cam_svm_free(&svm);
     cam_net_free(net);
