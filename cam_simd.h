@@ -1660,7 +1660,10 @@ CAM__KFN void CAM__SFX(cam__conv)(const cam__conv_params *p, int oc0, int oc1, i
    width (49 = 4 x 10 + 9), so no tile is mostly empty. Epilogue: a 16 x 16
    transpose puts each channel's N pixels into one zmm; + bias, + res, act
    (RELU/NONE in zmm, other kinds through the AVX2 cam__vf_act on both
-   halves, so every activation equals the AVX2 build's), masked store. */
+   halves, so every activation equals the AVX2 build's), masked store.
+   Prefetches (no effect on results): the first two tiles of a block pair
+   pull the next pair's weights into L2, and on maps of >= 1024 pixels each
+   tile touches its output lines before its FMAs (cold outputs). */
 
 /* r[j] lane i <- r[i] lane j (16 x 16) */
 CAM__INLINE void cam__tr16_avx512(__m512 *r)
@@ -1756,6 +1759,15 @@ CAM__INLINE void cam__conv_tile_avx512(const cam__conv_params *p, const float *w
     __m512 r[16];
     __mmask16 m = (__mmask16)((1u << N) - 1u);
     int c, t;
+    /* the output lines this tile stores (their first and last pixel): a
+       layer's output is often cold (e.g. the first conv's 3.2 MB), and the
+       loads overlap with the FMAs instead of stalling the epilogue; small
+       maps (7x7: 100 KB) are warm and skip this */
+    for (t = 0; t < (ohw >= 1024 ? nrows : 0); ++t) {
+        const float *q = p->out + (size_t)(o + t) * ohw + px;
+        _mm_prefetch((const char *)q, _MM_HINT_T0);
+        _mm_prefetch((const char *)(q + N - 1), _MM_HINT_T0);
+    }
     if (ntaps == 1) {
         size_t cq = 0;
         for (c = 0; c < p->ic; ++c, cq += ihw) CAM__C512_STEP(cq);

@@ -8,9 +8,9 @@
 
    usage: bench_kernels [--reps N] [--threads T] [--peak GFLOPS] [--only SUBSTR] */
 #define _POSIX_C_SOURCE 199309L
+/* The implementation brings cam_simd.h and the thread pool with it. */
+#define CAM_IMPLEMENTATION
 #include "cam.h"
-#include "cam_simd.h"
-#include "dev/cam_threadpool.inc"
 
 #include <stdio.h>
 #include <stdlib.h>

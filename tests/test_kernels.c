@@ -11,9 +11,9 @@
 
    Built three ways: native SIMD (make test), CAM_NO_SIMD + CAM_NO_THREADS
    (make test), and AArch64 NEON under qemu (make test-kernels-neon). */
+/* The implementation brings cam_simd.h and the thread pool with it. */
+#define CAM_IMPLEMENTATION
 #include "cam.h"
-#include "cam_simd.h"
-#include "dev/cam_threadpool.inc"
 #include "tests/test_util.h"
 
 #include <stdlib.h>
