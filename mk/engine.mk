@@ -1,6 +1,8 @@
 # mk/engine.mk - the command-line tool and engine tests (owner: engine)
 CLI_SRCS = examples/cam.c examples/cam_cmd_engine.c examples/cam_cmd_vis.c examples/cam_cmd_eval.c
-CONFORMANCE_LIST ?= /work/shared/conformance/onnx-cnn-required.txt
+# The list lives in shared/ beside the repository (CI lays a copy there).
+CONFORMANCE_LIST ?= $(firstword $(wildcard ../shared/conformance/onnx-cnn-required.txt) \
+                      /work/shared/conformance/onnx-cnn-required.txt)
 ONNX_TESTDATA ?= /usr/share/libonnx-testdata/data
 
 $(BUILD)/cam: $(CLI_SRCS) examples/cam_cli.h $(BUILD)/cam_impl.o
