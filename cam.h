@@ -1340,6 +1340,15 @@ static cam_result cam__seterr(cam_error *err, cam_result code, const char *fmt, 
     return code;
 }
 
+/* Marks err (may be NULL) as holding no error, at the start or the success of a call. */
+static void cam__clearerr(cam_error *err)
+{
+    if (err) {
+        err->code = CAM_OK;
+        err->message[0] = 0;
+    }
+}
+
 /* >>tensors-impl */
 CAM_API int64_t cam_tensor_count(const cam_tensor *t)
 {
@@ -3449,6 +3458,38 @@ static void cam__bstrides(int tnd, const int64_t *tdims, int nd, const int64_t *
     }
 }
 
+/* The batch loop of MatMul with numpy broadcasting, shared by the forward
+   pass and its gradient: y's batch dims are its dims without the matrix dims
+   (a 1-D operand has none); a's and b's batch dims broadcast to them. */
+typedef struct cam__mm_batch {
+    int64_t bd[CAM_MAX_NDIM], sa[CAM_MAX_NDIM], sb[CAM_MAX_NDIM], count;
+    int nb;
+} cam__mm_batch;
+
+static void cam__mm_batch_init(cam__mm_batch *mb, const cam_tensor *a, const cam_tensor *b, const cam_tensor *y)
+{
+    int i, an = a->ndim > 2 ? a->ndim - 2 : 0, bn = b->ndim > 2 ? b->ndim - 2 : 0;
+    mb->nb = y->ndim - (a->ndim > 1) - (b->ndim > 1);
+    for (i = 0; i < mb->nb; i++) mb->bd[i] = y->dims[i];
+    cam__bstrides(an, a->dims, mb->nb, mb->bd, mb->sa);
+    cam__bstrides(bn, b->dims, mb->nb, mb->bd, mb->sb);
+    mb->count = cam__checked_count(mb->nb, mb->bd);
+}
+
+/* The matrix numbers in a and in b that batch bi of y multiplies. */
+static void cam__mm_batch_at(const cam__mm_batch *mb, int64_t bi, int64_t *oa, int64_t *ob)
+{
+    int64_t rem = bi;
+    int i;
+    *oa = *ob = 0;
+    for (i = mb->nb - 1; i >= 0; i--) {
+        int64_t c = rem % mb->bd[i];
+        rem /= mb->bd[i];
+        *oa += c * mb->sa[i];
+        *ob += c * mb->sb[i];
+    }
+}
+
 enum { CAM__BIN_ADD, CAM__BIN_SUB, CAM__BIN_MUL, CAM__BIN_DIV, CAM__BIN_MAX, CAM__BIN_MIN, CAM__BIN_PRELU };
 
 #define CAM__BIN_LOOP(T)                                                                               \
@@ -3479,6 +3520,33 @@ enum { CAM__BIN_ADD, CAM__BIN_SUB, CAM__BIN_MUL, CAM__BIN_DIV, CAM__BIN_MAX, CAM
         }                                                                                              \
     }
 
+/* Where Pad's output position idx reads x (ist: x's strides in elements;
+   pads: the leading pads); mode 0 constant, 1 reflect, 2 edge. Returns 0 when
+   idx falls in constant padding; the forward pass and its gradient share it
+   so both map positions alike. */
+static int cam__pad_src(int mode, int nd, const int64_t *idx, const int64_t *pads, const int64_t *xdims,
+                        const int64_t *ist, int64_t *off)
+{
+    int64_t o = 0;
+    int j, inside = 1;
+    for (j = 0; j < nd; j++) {
+        int64_t v = idx[j] - pads[j], d = xdims[j];
+        if (v < 0 || v >= d) {
+            if (mode == 0) inside = 0;
+            else if (mode == 2) v = v < 0 ? 0 : d - 1;
+            else {
+                while (v < 0 || v >= d) {
+                    if (v < 0) v = -v;
+                    if (v >= d) v = 2 * (d - 1) - v;
+                }
+            }
+        }
+        o += v * ist[j];
+    }
+    *off = o;
+    return inside;
+}
+
 /* o = a op b with numpy broadcasting (a may be o itself: same index order). */
 static void cam__binary(int op, const cam_tensor *a, const cam_tensor *b, cam_tensor *o)
 {
@@ -3500,21 +3568,61 @@ static void cam__binary(int op, const cam_tensor *a, const cam_tensor *b, cam_te
     }
 }
 
+/* Advances the row-major position idx over dims by one element and the
+   offset off by the strides st (0 on an axis that is broadcast or reduced). */
+static void cam__odometer_step(int nd, const int64_t *dims, const int64_t *st, int64_t *idx, int64_t *off)
+{
+    int i;
+    for (i = nd - 1; i >= 0; i--) {
+        *off += st[i];
+        if (++idx[i] < dims[i])
+            return;
+        *off -= st[i] * idx[i];
+        idx[i] = 0;
+    }
+}
+
+/* Strides of x with the axes in the bit mask `axes` reduced (stride 0), for
+   ReduceMean and its gradient; returns how many elements each output sums. */
+static int64_t cam__reduce_strides(const cam_tensor *x, int64_t axes, int64_t *st)
+{
+    int64_t acc = 1, red = 1;
+    int j;
+    for (j = x->ndim - 1; j >= 0; j--) {
+        if (axes >> j & 1) {
+            st[j] = 0;
+            red *= x->dims[j];
+        } else {
+            st[j] = acc;
+            acc *= x->dims[j];
+        }
+    }
+    return red;
+}
+
+/* LRN's sum of squares of x (N x C x inner) over the channel window
+   [c - lo, c + hi] at (i, c, j), for the forward pass and its gradient. */
+static float cam__lrn_sumsq(const float *x, int64_t C, int64_t inner, int64_t i, int64_t c, int64_t j, int64_t lo,
+                            int64_t hi)
+{
+    float sq = 0;
+    int64_t c2;
+    for (c2 = c - lo; c2 <= c + hi; c2++)
+        if (c2 >= 0 && c2 < C) {
+            float v = x[(i * C + c2) * inner + j];
+            sq += v * v;
+        }
+    return sq;
+}
+
 /* Generic strided copy: out[idx] = in[sum idx_i * st_i + base] (elements). */
 static void cam__gather_copy(const unsigned char *in, size_t esz, int64_t base, const int64_t *st, unsigned char *out,
                              int nd, const int64_t *odims)
 {
     int64_t idx[CAM_MAX_NDIM] = {0}, total = cam__checked_count(nd, odims), k, off = base;
-    int i;
     for (k = 0; k < total; k++) {
         memcpy(out + (size_t)k * esz, in + (size_t)off * esz, esz);
-        for (i = nd - 1; i >= 0; i--) {
-            off += st[i];
-            if (++idx[i] < odims[i])
-                break;
-            off -= st[i] * idx[i];
-            idx[i] = 0;
-        }
+        cam__odometer_step(nd, odims, st, idx, &off);
     }
 }
 
@@ -3917,28 +4025,14 @@ static void cam__exec_matmul(cam_net *net, cam__step *s)
         return;
     }
     {
-        /* batch dims: output dims without the matrix dims */
-        int64_t bd[CAM_MAX_NDIM], sa[CAM_MAX_NDIM], sb[CAM_MAX_NDIM], ad[CAM_MAX_NDIM], bdd[CAM_MAX_NDIM];
-        int nb = yt->ndim - (at->ndim > 1) - (bt->ndim > 1), i, an = at->ndim - 2, bn = bt->ndim - 2;
-        int64_t nbatch, bi, r, c, k;
+        cam__mm_batch mb;
+        int64_t bi, r, c, k;
         const float *A = (const float *)at->data, *B = (const float *)bt->data;
         float *Y = (float *)yt->data;
-        for (i = 0; i < nb; i++) bd[i] = yt->dims[i];
-        for (i = 0; i < an; i++) ad[i] = at->dims[i];
-        for (i = 0; i < bn; i++) bdd[i] = bt->dims[i];
-        if (an < 0) an = 0;
-        if (bn < 0) bn = 0;
-        cam__bstrides(an, ad, nb, bd, sa);
-        cam__bstrides(bn, bdd, nb, bd, sb);
-        nbatch = cam__checked_count(nb, bd);
-        for (bi = 0; bi < nbatch; bi++) {
-            int64_t oa = 0, obb = 0, rem = bi;
-            for (i = nb - 1; i >= 0; i--) {
-                int64_t cc = rem % bd[i];
-                rem /= bd[i];
-                oa += cc * sa[i];
-                obb += cc * sb[i];
-            }
+        cam__mm_batch_init(&mb, at, bt, yt);
+        for (bi = 0; bi < mb.count; bi++) {
+            int64_t oa, obb;
+            cam__mm_batch_at(&mb, bi, &oa, &obb);
             for (r = 0; r < M; r++)
                 for (c = 0; c < N; c++) {
                     float acc = 0;
@@ -4114,49 +4208,29 @@ static cam_result cam__exec(cam_net *net, cam__step *s)
         return CAM_OK;
     }
     case CAM__OP_ReduceMean: {
-        int64_t st[CAM_MAX_NDIM], idx[CAM_MAX_NDIM] = {0}, acc = 1, total = cam_tensor_count(x), off = 0, red = 1;
+        int64_t st[CAM_MAX_NDIM], idx[CAM_MAX_NDIM] = {0}, total = cam_tensor_count(x), off = 0;
+        int64_t red = cam__reduce_strides(x, p[0], st);
         const float *a = (const float *)x->data;
         float *o = (float *)y->data;
-        int j;
-        for (j = x->ndim - 1; j >= 0; j--) {
-            if (p[0] >> j & 1) {
-                st[j] = 0;
-                red *= x->dims[j];
-            } else {
-                st[j] = acc;
-                acc *= x->dims[j];
-            }
-        }
         for (i = 0; i < n; i++)
             o[i] = 0;
         for (k = 0; k < total; k++) {
             o[off] += a[k];
-            for (j = x->ndim - 1; j >= 0; j--) {
-                off += st[j];
-                if (++idx[j] < x->dims[j])
-                    break;
-                off -= st[j] * idx[j];
-                idx[j] = 0;
-            }
+            cam__odometer_step(x->ndim, x->dims, st, idx, &off);
         }
         for (i = 0; i < n; i++)
             o[i] /= (float)(red ? red : 1);
         return CAM_OK;
     }
     case CAM__OP_LRN: {
-        int64_t N = x->dims[0], C = x->dims[1], inner = n / (N * C > 0 ? N * C : 1), c, j, c2;
+        int64_t N = x->dims[0], C = x->dims[1], inner = n / (N * C > 0 ? N * C : 1), c, j;
         int64_t lo = (p[0] - 1) / 2, hi = p[0] - 1 - lo;
         const float *a = (const float *)x->data;
         float *o = (float *)y->data;
         for (i = 0; i < N; i++)
             for (c = 0; c < C; c++)
                 for (j = 0; j < inner; j++) {
-                    float sq = 0;
-                    for (c2 = c - lo; c2 <= c + hi; c2++)
-                        if (c2 >= 0 && c2 < C) {
-                            float v = a[(i * C + c2) * inner + j];
-                            sq += v * v;
-                        }
+                    float sq = cam__lrn_sumsq(a, C, inner, i, c, j, lo, hi);
                     o[(i * C + c) * inner + j] =
                         a[(i * C + c) * inner + j] / powf(s->f[2] + s->f[0] / (float)p[0] * sq, s->f[1]);
                 }
@@ -4224,7 +4298,7 @@ static cam_result cam__exec(cam_net *net, cam__step *s)
     }
     case CAM__OP_Pad: {
         int64_t idx[CAM_MAX_NDIM] = {0}, ist[CAM_MAX_NDIM], acc = 1;
-        int j, nd2 = y->ndim, inside;
+        int j, nd2 = y->ndim;
         if (p[1])
             s->f[0] = (float)cam__get_d(CAM__VT(s->in[2]), 0);
         for (j = nd2 - 1; j >= 0; j--) {
@@ -4232,23 +4306,8 @@ static cam_result cam__exec(cam_net *net, cam__step *s)
             acc *= x->dims[j];
         }
         for (i = 0; i < n; i++) {
-            int64_t off = 0;
-            inside = 1;
-            for (j = 0; j < nd2; j++) {
-                int64_t v = idx[j] - s->q[j], d = x->dims[j];
-                if (v < 0 || v >= d) {
-                    if (p[0] == 0) inside = 0;
-                    else if (p[0] == 2) v = v < 0 ? 0 : d - 1;
-                    else {
-                        while (v < 0 || v >= d) {
-                            if (v < 0) v = -v;
-                            if (v >= d) v = 2 * (d - 1) - v;
-                        }
-                    }
-                }
-                off += v * ist[j];
-            }
-            if (inside)
+            int64_t off;
+            if (cam__pad_src((int)p[0], nd2, idx, s->q, x->dims, ist, &off))
                 memcpy((unsigned char *)y->data + (size_t)i * esz, (const unsigned char *)x->data + (size_t)off * esz, esz);
             else
                 cam__set_d(y, i, s->f[0]);
@@ -5041,10 +5100,7 @@ static cam_result cam__load(const void *data, size_t size, const cam_net_desc *d
     cam_net *net;
     cam_result r;
     int i, k;
-    if (err) {
-        err->code = CAM_OK;
-        err->message[0] = 0;
-    }
+    cam__clearerr(err);
     if (!out)
         return cam__seterr(err, CAM_ERR_INVALID_ARG, "out is NULL");
     *out = NULL;
@@ -5573,10 +5629,7 @@ CAM_API cam_result cam_tensor_proto_load_memory(const void *data, size_t size, c
         out->data = NULL;
         return cam__seterr(err, r, "%s", msg);
     }
-    if (err) {
-        err->code = CAM_OK;
-        err->message[0] = 0;
-    }
+    cam__clearerr(err);
     return CAM_OK;
 }
 
@@ -5686,10 +5739,7 @@ CAM_API cam_result cam_npy_load_memory(const void *data, size_t size, cam_tensor
     if (!out->data)
         return cam__seterr(err, CAM_ERR_NOMEM, "npy: out of memory");
     memcpy(out->data, p + hstart + hlen, (size_t)count * esz);
-    if (err) {
-        err->code = CAM_OK;
-        err->message[0] = 0;
-    }
+    cam__clearerr(err);
     return CAM_OK;
 }
 
@@ -6628,10 +6678,7 @@ CAM_API cam_result cam_image_load(const char *path, cam_image *img, cam_error *e
     FILE *f;
     int w, h, c;
     cam_result r;
-    if (err) {
-        err->code = CAM_OK;
-        err->message[0] = 0;
-    }
+    cam__clearerr(err);
     if (!path || !img) {
         cam__vis_seterr(err, CAM_ERR_INVALID_ARG, "cam_image_load: NULL argument%s%s", NULL, NULL);
         return CAM_ERR_INVALID_ARG;
@@ -6667,10 +6714,7 @@ CAM_API cam_result cam_image_load_memory(const void *data, size_t size, cam_imag
 {
     int w, h, c;
     cam_result r;
-    if (err) {
-        err->code = CAM_OK;
-        err->message[0] = 0;
-    }
+    cam__clearerr(err);
     if (!data || !img || size == 0 || size > (size_t)INT_MAX) {
         cam__vis_seterr(err, CAM_ERR_INVALID_ARG, "cam_image_load_memory: bad buffer%s%s", NULL, NULL);
         return CAM_ERR_INVALID_ARG;
@@ -8076,6 +8120,15 @@ static int cam__uf_find(int *parent, int x)
     return x;
 }
 
+/* Grows component big's box (x0 y0 x1 y1 in bx, 4 per component) to take in small's. */
+static void cam__box_grow(int *bx, int big, int small)
+{
+    if (bx[4 * small] < bx[4 * big]) bx[4 * big] = bx[4 * small];
+    if (bx[4 * small + 1] < bx[4 * big + 1]) bx[4 * big + 1] = bx[4 * small + 1];
+    if (bx[4 * small + 2] > bx[4 * big + 2]) bx[4 * big + 2] = bx[4 * small + 2];
+    if (bx[4 * small + 3] > bx[4 * big + 3]) bx[4 * big + 3] = bx[4 * small + 3];
+}
+
 static void cam__heap_push(cam__heap_item *h, int *n, cam__heap_item it)
 {
     int i = (*n)++;
@@ -8152,10 +8205,7 @@ static cam_result cam__sweep_holes(cam_sweep *s, int h, int w, int n, const cam_
                 size[big] += size[small];
                 edge[big] |= edge[small];
                 if (bmin[small] < bmin[big]) bmin[big] = bmin[small];
-                if (bx[4 * small] < bx[4 * big]) bx[4 * big] = bx[4 * small];
-                if (bx[4 * small + 1] < bx[4 * big + 1]) bx[4 * big + 1] = bx[4 * small + 1];
-                if (bx[4 * small + 2] > bx[4 * big + 2]) bx[4 * big + 2] = bx[4 * small + 2];
-                if (bx[4 * small + 3] > bx[4 * big + 3]) bx[4 * big + 3] = bx[4 * small + 3];
+                cam__box_grow(bx, big, small);
                 root = big;
             }
             if (!s->dirty[root]) {
@@ -8364,10 +8414,7 @@ CAM_API cam_result cam_sweep_run(cam_sweep *s, const float *map, int h, int w, c
                     area2[big] += area2[small];
                     sum[big] += sum[small];
                     if (minidx[small] < minidx[big]) minidx[big] = minidx[small];
-                    if (bx[4 * small] < bx[4 * big]) bx[4 * big] = bx[4 * small];
-                    if (bx[4 * small + 1] < bx[4 * big + 1]) bx[4 * big + 1] = bx[4 * small + 1];
-                    if (bx[4 * small + 2] > bx[4 * big + 2]) bx[4 * big + 2] = bx[4 * small + 2];
-                    if (bx[4 * small + 3] > bx[4 * big + 3]) bx[4 * big + 3] = bx[4 * small + 3];
+                    cam__box_grow(bx, big, small);
                     root = big;
                 }
             if (wsol) {
@@ -8834,10 +8881,7 @@ CAM_API cam_result cam_svm_train(const float *x, int n, int d, const int *y, con
     int *index = NULL;
     signed char *yy = NULL;
     uint64_t rng;
-    if (err) {
-        err->code = CAM_OK;
-        err->message[0] = 0;
-    }
+    cam__clearerr(err);
     if (!out) return CAM_ERR_INVALID_ARG;
     memset(out, 0, sizeof *out);
     if (!x || !y || n <= 0 || d <= 0 || (int64_t)n * d > ((int64_t)1 << 40)) {
@@ -8938,10 +8982,7 @@ CAM_API cam_result cam_svm_save(const cam_svm *m, const char *path, cam_error *e
 {
     FILE *f;
     int i, j, dw;
-    if (err) {
-        err->code = CAM_OK;
-        err->message[0] = 0;
-    }
+    cam__clearerr(err);
     if (!m || !path || !m->w || !m->labels || m->solver < 0 || m->solver >= CAM__SVM_N_SOLVERS || m->n_classes < 2) {
         cam__eval_error(err, CAM_ERR_INVALID_ARG, "svm: nothing to save");
         return CAM_ERR_INVALID_ARG;
@@ -9007,10 +9048,7 @@ CAM_API cam_result cam_svm_load_memory(const char *text, size_t size, cam_svm *o
     long v;
     int have_solver = 0, have_nc = 0, have_nf = 0, have_bias = 0, have_labels = 0, i;
     size_t nvals, k;
-    if (err) {
-        err->code = CAM_OK;
-        err->message[0] = 0;
-    }
+    cam__clearerr(err);
     if (!out || (!text && size)) return CAM_ERR_INVALID_ARG;
     memset(out, 0, sizeof *out);
     memset(&m, 0, sizeof m);
@@ -9089,10 +9127,7 @@ CAM_API cam_result cam_svm_load(const char *path, cam_svm *out, cam_error *err)
     long sz;
     size_t got;
     cam_result r;
-    if (err) {
-        err->code = CAM_OK;
-        err->message[0] = 0;
-    }
+    cam__clearerr(err);
     if (!path || !out) return CAM_ERR_INVALID_ARG;
     memset(out, 0, sizeof *out);
     f = fopen(path, "rb");
@@ -9245,16 +9280,9 @@ static void cam__grad_bin(int op, const cam_tensor *a, const cam_tensor *b, cons
 static void cam__grad_scatter(float *gin, int64_t base, const int64_t *st, const float *gout, int nd, const int64_t *odims)
 {
     int64_t idx[CAM_MAX_NDIM] = {0}, total = cam__checked_count(nd, odims), k, off = base;
-    int i;
     for (k = 0; k < total; k++) {
         gin[off] += gout[k];
-        for (i = nd - 1; i >= 0; i--) {
-            off += st[i];
-            if (++idx[i] < odims[i])
-                break;
-            off -= st[i] * idx[i];
-            idx[i] = 0;
-        }
+        cam__odometer_step(nd, odims, st, idx, &off);
     }
 }
 
@@ -9549,15 +9577,8 @@ static void cam__grad_lrn(const cam__step *s, const cam_tensor *xt, const float 
     /* d = bias + alpha/size * sum of squares over the window, as the forward */
     for (i = 0; i < N; i++)
         for (c = 0; c < C; c++)
-            for (j = 0; j < inner; j++) {
-                float sq = 0;
-                for (c2 = c - lo; c2 <= c + hi; c2++)
-                    if (c2 >= 0 && c2 < C) {
-                        float v = x[(i * C + c2) * inner + j];
-                        sq += v * v;
-                    }
-                d[(i * C + c) * inner + j] = s->f[2] + k * sq;
-            }
+            for (j = 0; j < inner; j++)
+                d[(i * C + c) * inner + j] = s->f[2] + k * cam__lrn_sumsq(x, C, inner, i, c, j, lo, hi);
     /* gx_j = g_j d_j^-b - 2 k b x_j sum_{c: j in win(c)} g_c x_c d_c^(-b-1) */
     for (i = 0; i < N; i++)
         for (c = 0; c < C; c++)
@@ -9661,27 +9682,14 @@ static cam_result cam__grad_step(cam__gctx *c, int si, const float *gy)
             }
         } else {
             const cam_tensor *at = x, *bt = CAM__VT(s->in[1]);
-            int64_t bd[CAM_MAX_NDIM], sa[CAM_MAX_NDIM], sb[CAM_MAX_NDIM], ad[CAM_MAX_NDIM], bdd[CAM_MAX_NDIM];
-            int nb = y->ndim - (at->ndim > 1) - (bt->ndim > 1), an = at->ndim - 2, bn = bt->ndim - 2;
-            int64_t M = s->p[0], K = s->p[1], N = s->p[2], nbatch, bi, rr, cc;
+            cam__mm_batch mb;
+            int64_t M = s->p[0], K = s->p[1], N = s->p[2], bi, rr, cc;
             const float *A = (const float *)at->data, *B = (const float *)bt->data;
             float *gb = cam__grad_need(c, s->in[1]) ? cam__grad_of(c, s->in[1]) : NULL;
-            for (j = 0; j < nb; j++) bd[j] = y->dims[j];
-            for (j = 0; j < an; j++) ad[j] = at->dims[j];
-            for (j = 0; j < bn; j++) bdd[j] = bt->dims[j];
-            if (an < 0) an = 0;
-            if (bn < 0) bn = 0;
-            cam__bstrides(an, ad, nb, bd, sa);
-            cam__bstrides(bn, bdd, nb, bd, sb);
-            nbatch = cam__checked_count(nb, bd);
-            for (bi = 0; bi < nbatch; bi++) {
-                int64_t oa = 0, obb = 0, rem = bi;
-                for (j = nb - 1; j >= 0; j--) {
-                    int64_t q = rem % bd[j];
-                    rem /= bd[j];
-                    oa += q * sa[j];
-                    obb += q * sb[j];
-                }
+            cam__mm_batch_init(&mb, at, bt, y);
+            for (bi = 0; bi < mb.count; bi++) {
+                int64_t oa, obb;
+                cam__mm_batch_at(&mb, bi, &oa, &obb);
                 for (rr = 0; rr < M; rr++)
                     for (cc = 0; cc < N; cc++) {
                         float gv = gz[(bi * M + rr) * N + cc];
@@ -9803,26 +9811,12 @@ static cam_result cam__grad_step(cam__gctx *c, int si, const float *gy)
         return CAM_OK;
     }
     case CAM__OP_ReduceMean: {
-        int64_t st[CAM_MAX_NDIM], idx[CAM_MAX_NDIM] = {0}, acc = 1, total = cam_tensor_count(x), off = 0, red = 1;
-        for (j = x->ndim - 1; j >= 0; j--) {
-            if (s->p[0] >> j & 1) {
-                st[j] = 0;
-                red *= x->dims[j];
-            } else {
-                st[j] = acc;
-                acc *= x->dims[j];
-            }
-        }
+        int64_t st[CAM_MAX_NDIM], idx[CAM_MAX_NDIM] = {0}, total = cam_tensor_count(x), off = 0;
+        int64_t red = cam__reduce_strides(x, s->p[0], st);
         if (gx)
             for (k = 0; k < total; k++) {
                 gx[k] += gy[off] / (float)(red ? red : 1);
-                for (j = x->ndim - 1; j >= 0; j--) {
-                    off += st[j];
-                    if (++idx[j] < x->dims[j])
-                        break;
-                    off -= st[j] * idx[j];
-                    idx[j] = 0;
-                }
+                cam__odometer_step(x->ndim, x->dims, st, idx, &off);
             }
         return CAM_OK;
     }
@@ -9878,7 +9872,7 @@ static cam_result cam__grad_step(cam__gctx *c, int si, const float *gy)
     }
     case CAM__OP_Pad: {
         int64_t idx[CAM_MAX_NDIM] = {0}, ist[CAM_MAX_NDIM], acc = 1;
-        int nd2 = y->ndim, inside;
+        int nd2 = y->ndim;
         if (!gx)
             return CAM_OK;
         for (j = nd2 - 1; j >= 0; j--) {
@@ -9886,23 +9880,8 @@ static cam_result cam__grad_step(cam__gctx *c, int si, const float *gy)
             acc *= x->dims[j];
         }
         for (i = 0; i < n; i++) {
-            int64_t off = 0;
-            inside = 1;
-            for (j = 0; j < nd2; j++) {
-                int64_t v = idx[j] - s->q[j], d = x->dims[j];
-                if (v < 0 || v >= d) {
-                    if (s->p[0] == 0) inside = 0;
-                    else if (s->p[0] == 2) v = v < 0 ? 0 : d - 1;
-                    else {
-                        while (v < 0 || v >= d) {
-                            if (v < 0) v = -v;
-                            if (v >= d) v = 2 * (d - 1) - v;
-                        }
-                    }
-                }
-                off += v * ist[j];
-            }
-            if (inside)
+            int64_t off;
+            if (cam__pad_src((int)s->p[0], nd2, idx, s->q, x->dims, ist, &off))
                 gx[off] += gy[i];
             for (j = nd2 - 1; j >= 0; j--) {
                 if (++idx[j] < y->dims[j]) break;

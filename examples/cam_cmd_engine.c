@@ -232,6 +232,31 @@ static void json_str(const char *s)
     putchar('"');
 }
 
+/* Prints the net's inputs (outputs = 0) or outputs, as the items of a JSON
+   array or as text lines. */
+static void info_print_io(const cam_net *net, int outputs, int json)
+{
+    int i, n = outputs ? cam_net_output_count(net) : cam_net_input_count(net);
+    for (i = 0; i < n; i++) {
+        cam_tensor_info t;
+        if (outputs)
+            cam_net_output_info(net, i, &t);
+        else
+            cam_net_input_info(net, i, &t);
+        if (json) {
+            printf("%s{\"name\": ", i ? ", " : "");
+            json_str(t.name);
+            printf(", \"dtype\": \"%s\", \"shape\": [", cam_dtype_name(t.dtype));
+            cli_print_dims(stdout, t.ndim, t.dims, ", ");
+            printf("]}");
+        } else {
+            printf("%s %s %s ", outputs ? "output: " : "input:  ", t.name, cam_dtype_name(t.dtype));
+            cli_print_dims(stdout, t.ndim, t.dims, "x");
+            printf("\n");
+        }
+    }
+}
+
 int cam_cmd_info(int argc, char **argv)
 {
     const char *model = NULL, *ops[256];
@@ -276,25 +301,9 @@ int cam_cmd_info(int argc, char **argv)
         printf("{\"model\": ");
         json_str(model);
         printf(", \"opset\": %d, \"inputs\": [", st.opset);
-        for (i = 0; i < cam_net_input_count(net); i++) {
-            cam_tensor_info t;
-            cam_net_input_info(net, i, &t);
-            printf("%s{\"name\": ", i ? ", " : "");
-            json_str(t.name);
-            printf(", \"dtype\": \"%s\", \"shape\": [", cam_dtype_name(t.dtype));
-            cli_print_dims(stdout, t.ndim, t.dims, ", ");
-            printf("]}");
-        }
+        info_print_io(net, 0, 1);
         printf("], \"outputs\": [");
-        for (i = 0; i < cam_net_output_count(net); i++) {
-            cam_tensor_info t;
-            cam_net_output_info(net, i, &t);
-            printf("%s{\"name\": ", i ? ", " : "");
-            json_str(t.name);
-            printf(", \"dtype\": \"%s\", \"shape\": [", cam_dtype_name(t.dtype));
-            cli_print_dims(stdout, t.ndim, t.dims, ", ");
-            printf("]}");
-        }
+        info_print_io(net, 1, 1);
         printf("], \"operators\": {");
         for (i = 0; i < n_ops; i++) {
             printf("%s", i ? ", " : "");
@@ -328,20 +337,8 @@ int cam_cmd_info(int argc, char **argv)
         printf("}\n");
     } else {
         printf("model:   %s\nopset:   %d\nkernels: %s\n", model, st.opset, cam_simd_name());
-        for (i = 0; i < cam_net_input_count(net); i++) {
-            cam_tensor_info t;
-            cam_net_input_info(net, i, &t);
-            printf("input:   %s %s ", t.name, cam_dtype_name(t.dtype));
-            cli_print_dims(stdout, t.ndim, t.dims, "x");
-            printf("\n");
-        }
-        for (i = 0; i < cam_net_output_count(net); i++) {
-            cam_tensor_info t;
-            cam_net_output_info(net, i, &t);
-            printf("output:  %s %s ", t.name, cam_dtype_name(t.dtype));
-            cli_print_dims(stdout, t.ndim, t.dims, "x");
-            printf("\n");
-        }
+        info_print_io(net, 0, 0);
+        info_print_io(net, 1, 0);
         printf("operators:");
         for (i = 0; i < n_ops; i++)
             printf(" %s=%d", ops[i], counts[i]);
@@ -424,6 +421,17 @@ static float *read_f32(const char *path, size_t want, size_t *got)
     fclose(f);
     *got = (size_t)n / 4;
     return buf;
+}
+
+/* Reports a failed forward pass and frees what the benchmark holds; returns
+   the exit status. */
+static int bench_forward_failed(const char *cmd, cam_net *net, double *times, float *x)
+{
+    cli_err(cmd, "%s", cam_net_last_error(net), NULL);
+    free(times);
+    free(x);
+    cam_net_free(net);
+    return 1;
 }
 
 int cam_cmd_bench(int argc, char **argv)
@@ -512,24 +520,14 @@ int cam_cmd_bench(int argc, char **argv)
     prof.n = 0;
     prof.t = NULL;
     for (i = 0; i < warmup; i++)
-        if (cam_net_forward(net, &in, 1) != CAM_OK) {
-            cli_err(argv[0], "%s", cam_net_last_error(net), NULL);
-            free(times);
-            free(x);
-            cam_net_free(net);
-            return 1;
-        }
+        if (cam_net_forward(net, &in, 1) != CAM_OK)
+            return bench_forward_failed(argv[0], net, times, x);
     cpu0 = cli_cpu_s();
     wall0 = cli_now_ms();
     for (i = 0; i < runs; i++) {
         double t0 = cli_now_ms();
-        if (cam_net_forward(net, &in, 1) != CAM_OK) {
-            cli_err(argv[0], "%s", cam_net_last_error(net), NULL);
-            free(times);
-            free(x);
-            cam_net_free(net);
-            return 1;
-        }
+        if (cam_net_forward(net, &in, 1) != CAM_OK)
+            return bench_forward_failed(argv[0], net, times, x);
         times[i] = cli_now_ms() - t0;
     }
     cpu_x = (cli_cpu_s() - cpu0) * 1e3 / (cli_now_ms() - wall0);

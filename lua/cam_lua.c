@@ -1086,6 +1086,21 @@ static int cam_lua_tensor_save(lua_State *L)
     return 1;
 }
 
+/* The result of cam_npy_load or cam_npy_load_memory: a tensor (copied, so
+   the npy buffer is freed here), or nil, message, code. */
+static int cam_lua__push_npy(lua_State *L, cam_result r, cam_tensor *v, const cam_error *err)
+{
+    if (r != CAM_OK)
+        return cam_lua__fail(L, r, err->message);
+    if (cam_lua__dims_count(v->ndim, v->dims) < 0) {
+        cam_npy_free(v);
+        return cam_lua__fail(L, CAM_ERR_LIMIT, "npy array too large");
+    }
+    cam_lua__push_view(L, v);
+    cam_npy_free(v);
+    return 1;
+}
+
 /* cam.load_npy(path) -> tensor (converted to float32) or nil, message, code. */
 static int cam_lua_npy_load(lua_State *L)
 {
@@ -1096,15 +1111,7 @@ static int cam_lua_npy_load(lua_State *L)
     memset(&err, 0, sizeof err);
     memset(&v, 0, sizeof v);
     r = cam_npy_load(path, &v, &err);
-    if (r != CAM_OK)
-        return cam_lua__fail(L, r, err.message);
-    if (cam_lua__dims_count(v.ndim, v.dims) < 0) {
-        cam_npy_free(&v);
-        return cam_lua__fail(L, CAM_ERR_LIMIT, "npy array too large");
-    }
-    cam_lua__push_view(L, &v);
-    cam_npy_free(&v);
-    return 1;
+    return cam_lua__push_npy(L, r, &v, &err);
 }
 
 /* cam.npy_from_string(bytes) -> tensor or nil, message, code. */
@@ -1118,15 +1125,7 @@ static int cam_lua_npy_load_string(lua_State *L)
     memset(&err, 0, sizeof err);
     memset(&v, 0, sizeof v);
     r = cam_npy_load_memory(s, len, &v, &err);
-    if (r != CAM_OK)
-        return cam_lua__fail(L, r, err.message);
-    if (cam_lua__dims_count(v.ndim, v.dims) < 0) {
-        cam_npy_free(&v);
-        return cam_lua__fail(L, CAM_ERR_LIMIT, "npy array too large");
-    }
-    cam_lua__push_view(L, &v);
-    cam_npy_free(&v);
-    return 1;
+    return cam_lua__push_npy(L, r, &v, &err);
 }
 
 static int cam_lua_tensor_tostring(lua_State *L)
@@ -1740,42 +1739,36 @@ static int cam_lua_net_close(lua_State *L)
     return 0;
 }
 
+/* Adds "name shape, ..." of the net's inputs (outputs = 0) or outputs to b. */
+static void cam_lua__add_io(luaL_Buffer *b, const cam_net *net, int outputs)
+{
+    int i, cnt = outputs ? cam_net_output_count(net) : cam_net_input_count(net);
+    for (i = 0; i < cnt; i++) {
+        cam_tensor_info info;
+        memset(&info, 0, sizeof info);
+        if ((outputs ? cam_net_output_info(net, i, &info) : cam_net_input_info(net, i, &info)) != CAM_OK)
+            continue;
+        if (i)
+            luaL_addstring(b, ", ");
+        luaL_addstring(b, info.name ? info.name : "?");
+        luaL_addstring(b, " ");
+        cam_lua__shape_str(b, info.ndim, info.dims);
+    }
+}
+
 static int cam_lua_net_tostring(lua_State *L)
 {
     cam_lua_net *n = cam_lua__check_net_ud(L, 1);
     luaL_Buffer b;
-    int i, cnt;
     if (!n->net) {
         lua_pushstring(L, "cam.net(closed)");
         return 1;
     }
     luaL_buffinit(L, &b);
     luaL_addstring(&b, "cam.net(");
-    cnt = cam_net_input_count(n->net);
-    for (i = 0; i < cnt; i++) {
-        cam_tensor_info info;
-        memset(&info, 0, sizeof info);
-        if (cam_net_input_info(n->net, i, &info) != CAM_OK)
-            continue;
-        if (i)
-            luaL_addstring(&b, ", ");
-        luaL_addstring(&b, info.name ? info.name : "?");
-        luaL_addstring(&b, " ");
-        cam_lua__shape_str(&b, info.ndim, info.dims);
-    }
+    cam_lua__add_io(&b, n->net, 0);
     luaL_addstring(&b, " -> ");
-    cnt = cam_net_output_count(n->net);
-    for (i = 0; i < cnt; i++) {
-        cam_tensor_info info;
-        memset(&info, 0, sizeof info);
-        if (cam_net_output_info(n->net, i, &info) != CAM_OK)
-            continue;
-        if (i)
-            luaL_addstring(&b, ", ");
-        luaL_addstring(&b, info.name ? info.name : "?");
-        luaL_addstring(&b, " ");
-        cam_lua__shape_str(&b, info.ndim, info.dims);
-    }
+    cam_lua__add_io(&b, n->net, 1);
     luaL_addstring(&b, ")");
     luaL_pushresult(&b);
     return 1;

@@ -8,46 +8,34 @@ Prints "ok NAME" / "not ok NAME: why" lines.
 
 usage: test_grad.py TOOL TMPDIR [RUN_PREFIX]"""
 import os
-import shlex
-import subprocess
 import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 import numpy as np
 
 import grad_ref
+import testlib
+from testlib import report
 
 TOOL, TMP = sys.argv[1], sys.argv[2]
-PREFIX = shlex.split(sys.argv[3]) if len(sys.argv) > 3 else []
-failed = 0
-
-
-def report(ok, name, why=""):
-    global failed
-    if ok:
-        print("ok " + name)
-    else:
-        failed += 1
-        print("not ok %s: %s" % (name, why))
-    sys.stdout.flush()
+PREFIX = testlib.prefix_arg(3)
 
 
 def tool(*args):
-    r = subprocess.run(PREFIX + [TOOL] + [str(a) for a in args], capture_output=True, text=True)
-    return r.returncode, r.stdout, r.stderr
+    return testlib.run(PREFIX, TOOL, *args)
 
 
 def main():
-    global failed
     os.makedirs(TMP, exist_ok=True)
     grad_ref.tiny(TMP)
     rc, out, err = tool(TMP)
     sys.stdout.write(out)
     sys.stdout.flush()
     if "not ok " in out:
-        failed += 1
+        testlib.failed += 1
     if rc != 0 and "not ok " not in out:
         report(False, "grad_c_checks", "exited with %d: %s" % (rc, err.strip()))
 
@@ -85,8 +73,8 @@ def main():
                 report(False, "grad_torch_" + name, "test_grad --dump failed: " + err.strip())
                 continue
         if not grad_ref.check(name, model, inp, image, cls, g, pre if names else None):
-            failed += 1
-    return 1 if failed else 0
+            testlib.failed += 1
+    return 1 if testlib.failed else 0
 
 
 if __name__ == "__main__":

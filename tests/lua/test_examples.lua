@@ -9,32 +9,9 @@ local SAMPLES = arg[2] or "models/samples"
 -- RUN_PREFIX (valgrind) runs the example scripts' interpreter too
 local LUA = (os.getenv("RUN_PREFIX") or "") .. " " .. (os.getenv("LUA") or "lua5.4")
 
-local passed, failed = 0, 0
-local function check(name, ok, why)
-  if ok then
-    passed = passed + 1
-    print("ok " .. name)
-  else
-    failed = failed + 1
-    print("not ok " .. name .. ": " .. tostring(why or "check failed"))
-  end
-end
-local function test(name, f)
-  local ok, res, why = pcall(f)
-  if not ok then check(name, false, "raised: " .. tostring(res)) else check(name, res, why) end
-end
-local function finish()
-  print(string.format("# %d passed, %d failed", passed, failed))
-  os.exit(failed == 0 and 0 or 1, true) -- close the state: every __gc runs
-end
-local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
--- Runs a command; returns its stdout, and whether it exited 0, and the exit code.
-local function run(cmd)
-  local p = io.popen(cmd)
-  local out = p:read("a")
-  local ok, _, rc = p:close()
-  return out, ok, rc
-end
+package.path = (arg[0]:match("^(.*)/") or ".") .. "/?.lua;" .. package.path
+local T = require "testlib"
+local check, test, finish, q, run = T.check, T.test, T.finish, T.q, T.run
 
 -- Whether text parses as JSON (by Python's json module when it is there).
 local function json_ok(text)

@@ -6,36 +6,10 @@ local cam = require "cam"
 
 local MODEL = arg[1] or "models/fmnist-gap.onnx"
 
-local passed, failed = 0, 0
-local function check(name, ok, why)
-  if ok then
-    passed = passed + 1
-    print("ok " .. name)
-  else
-    failed = failed + 1
-    print("not ok " .. name .. ": " .. tostring(why or "check failed"))
-  end
-end
-local function test(name, f)
-  local ok, res, why = pcall(f)
-  if not ok then check(name, false, "raised: " .. tostring(res)) else check(name, res, why) end
-end
-local function raises(name, pattern, f, ...)
-  local ok, err = pcall(f, ...)
-  if ok then check(name, false, "did not raise") else
-    check(name, tostring(err):find(pattern, 1, true) ~= nil, "message was: " .. tostring(err))
-  end
-end
-local function near(a, b, tol) return math.abs(a - b) <= (tol or 1e-5) * math.max(1, math.abs(a), math.abs(b)) end
-local function max_diff(a, b)
-  local m = 0
-  for i = 1, #a do m = math.max(m, math.abs(a:get(i) - b:get(i))) end
-  return m
-end
-local function finish()
-  print(string.format("# %d passed, %d failed", passed, failed))
-  os.exit(failed == 0 and 0 or 1, true) -- close the state: every __gc runs
-end
+package.path = (arg[0]:match("^(.*)/") or ".") .. "/?.lua;" .. package.path
+local T = require "testlib"
+local check, test, raises, max_diff, finish = T.check, T.test, T.raises, T.max_diff, T.finish
+local function near(a, b, tol) return T.near(a, b, tol or 1e-5) end
 
 local f = io.open(MODEL, "rb")
 if not f then

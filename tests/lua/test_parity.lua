@@ -9,36 +9,9 @@ local MODEL = arg[1] or "models/fmnist-gap.onnx"
 local SAMPLES = arg[2] or "models/samples"
 local CAM_BIN = os.getenv("CAM_BIN") or "build/cam"
 
-local passed, failed = 0, 0
-local function check(name, ok, why)
-  if ok then
-    passed = passed + 1
-    print("ok " .. name)
-  else
-    failed = failed + 1
-    print("not ok " .. name .. ": " .. tostring(why or "check failed"))
-  end
-end
-local function test(name, f)
-  local ok, res, why = pcall(f)
-  if not ok then check(name, false, "raised: " .. tostring(res)) else check(name, res, why) end
-end
-local function finish()
-  print(string.format("# %d passed, %d failed", passed, failed))
-  os.exit(failed == 0 and 0 or 1, true) -- close the state: every __gc runs
-end
-local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
-local function run(cmd)
-  local p = io.popen(cmd)
-  local out = p:read("a")
-  local ok = p:close()
-  return out, ok
-end
-local function max_diff(a, b)
-  local m = 0
-  for i = 1, #a do m = math.max(m, math.abs(a:get(i) - b:get(i))) end
-  return m
-end
+package.path = (arg[0]:match("^(.*)/") or ".") .. "/?.lua;" .. package.path
+local T = require "testlib"
+local check, test, finish, q, run, max_diff = T.check, T.test, T.finish, T.q, T.run, T.max_diff
 -- printed with %g (6 significant digits)
 local function close6(printed, v) return math.abs(printed - v) <= 1e-5 * math.max(1, math.abs(v)) end
 

@@ -7,31 +7,9 @@ local cam = require "cam"
 local MODEL = arg[1] or "models/fmnist-gap.onnx"
 local SAMPLES = arg[2] or "models/samples"
 
-local passed, failed = 0, 0
-local function check(name, ok, why)
-  if ok then
-    passed = passed + 1
-    print("ok " .. name)
-  else
-    failed = failed + 1
-    print("not ok " .. name .. ": " .. tostring(why or "check failed"))
-  end
-end
-local function test(name, f)
-  local ok, res, why = pcall(f)
-  if not ok then check(name, false, "raised: " .. tostring(res)) else check(name, res, why) end
-end
-local function raises(name, pattern, f, ...)
-  local ok, err = pcall(f, ...)
-  if ok then check(name, false, "did not raise") else
-    check(name, tostring(err):find(pattern, 1, true) ~= nil, "message was: " .. tostring(err))
-  end
-end
-local function finish()
-  print(string.format("# %d passed, %d failed", passed, failed))
-  os.exit(failed == 0 and 0 or 1, true) -- close the state: every __gc runs
-end
-local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
+package.path = (arg[0]:match("^(.*)/") or ".") .. "/?.lua;" .. package.path
+local T = require "testlib"
+local check, test, raises, finish, q = T.check, T.test, T.raises, T.finish, T.q
 
 local net = cam.load(MODEL, { threads = 1 })
 check("model loads", net ~= nil, MODEL)

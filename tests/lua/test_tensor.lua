@@ -4,35 +4,9 @@
 -- Run: LUA_CPATH='build/?.so' lua5.4 tests/lua/test_tensor.lua
 local cam = require "cam"
 
-local passed, failed = 0, 0
-local function check(name, ok, why)
-  if ok then
-    passed = passed + 1
-    print("ok " .. name)
-  else
-    failed = failed + 1
-    print("not ok " .. name .. ": " .. tostring(why or "check failed"))
-  end
-end
--- Runs f; a Lua error inside counts as a failure of that check.
-local function test(name, f)
-  local ok, res, why = pcall(f)
-  if not ok then
-    check(name, false, "raised: " .. tostring(res))
-  else
-    check(name, res, why)
-  end
-end
--- Expects f to raise an error whose message contains pattern.
-local function raises(name, pattern, f, ...)
-  local ok, err = pcall(f, ...)
-  if ok then
-    check(name, false, "did not raise")
-  else
-    check(name, tostring(err):find(pattern, 1, true) ~= nil, "message was: " .. tostring(err))
-  end
-end
-local function near(a, b, tol) return math.abs(a - b) <= (tol or 1e-6) * math.max(1, math.abs(a), math.abs(b)) end
+package.path = (arg[0]:match("^(.*)/") or ".") .. "/?.lua;" .. package.path
+local T = require "testlib"
+local check, test, raises, near = T.check, T.test, T.raises, T.near
 
 -- Deterministic pseudo-random numbers (LCG) so failures reproduce.
 local seed = 12345
@@ -318,5 +292,4 @@ test("gc of large tensors", function()
       string.format("base %.0f KiB, peak %.0f KiB, after %.0f KiB", base, peak, after)
 end)
 
-print(string.format("# %d passed, %d failed", passed, failed))
-os.exit(failed == 0 and 0 or 1, true) -- close the state: every __gc runs
+T.finish()

@@ -8,30 +8,21 @@ prints one line `cam CMD: error: ...` and exits non-zero.
 usage: test_cli.py CAM_BINARY WORKDIR [RUN_PREFIX]"""
 import json
 import os
-import shlex
-import subprocess
 import sys
 
 import numpy as np
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import testlib  # noqa: E402
+from testlib import report  # noqa: E402
+
 CAM, WORK = sys.argv[1], sys.argv[2]
-PREFIX = shlex.split(sys.argv[3]) if len(sys.argv) > 3 else []
-failed = 0
-
-
-def report(ok, name, why=""):
-    global failed
-    if ok:
-        print("ok " + name)
-    else:
-        failed += 1
-        print("not ok %s: %s" % (name, why))
-    sys.stdout.flush()
+PREFIX = testlib.prefix_arg(3)
 
 
 def cam(*args):
-    r = subprocess.run(PREFIX + [CAM] + [str(a) for a in args], capture_output=True, text=True)
-    return r.returncode, r.stdout, r.stderr
+    return testlib.run(PREFIX, CAM, *args)
 
 
 def one_error_line(cmd, rc, err, want_rc=None):
@@ -246,7 +237,7 @@ def main():
         test_model(model, images)
     else:
         print("# no model to run (models/fmnist-gap.onnx or build/tv/resnet18.onnx): end-to-end checks skipped")
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if testlib.failed else 0)
 
 
 if __name__ == "__main__":

@@ -6,34 +6,26 @@ files; prints "ok NAME" / "not ok NAME: why" lines.
 
 usage: test_vis_ref.py TOOL [RUN_PREFIX]"""
 import os
-import shlex
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 from scipy import ndimage
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import testlib  # noqa: E402
+from testlib import report  # noqa: E402
+
 TOOL = sys.argv[1]
-PREFIX = shlex.split(sys.argv[2]) if len(sys.argv) > 2 else []
-failed = 0
-
-
-def report(ok, name, why=""):
-    global failed
-    if ok:
-        print("ok " + name)
-    else:
-        failed += 1
-        print("not ok %s: %s" % (name, why))
-    sys.stdout.flush()
+PREFIX = testlib.prefix_arg(2)
 
 
 def tool(*args):
-    r = subprocess.run(PREFIX + [TOOL] + [str(a) for a in args], capture_output=True, text=True)
-    if r.returncode != 0:
-        raise RuntimeError("tool %s failed: %s" % (args[0], r.stderr.strip()))
-    return r.stdout
+    rc, out, err = testlib.run(PREFIX, TOOL, *args)
+    if rc != 0:
+        raise RuntimeError("tool %s failed: %s" % (args[0], err.strip()))
+    return out
 
 
 def ref_boxes(m, thr, conn, strict, mode):
@@ -231,7 +223,7 @@ def main():
                 fn(tmp)
             except Exception as e:  # a crash is a failure, not a skipped test
                 report(False, fn.__name__, repr(e))
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if testlib.failed else 0)
 
 
 if __name__ == "__main__":
