@@ -3550,7 +3550,8 @@ static int cam__pad_src(int mode, int nd, const int64_t *idx, const int64_t *pad
 /* o = a op b with numpy broadcasting (a may be o itself: same index order). */
 static void cam__binary(int op, const cam_tensor *a, const cam_tensor *b, cam_tensor *o)
 {
-    int64_t sa[CAM_MAX_NDIM], sb[CAM_MAX_NDIM], outer, inner, ob, j, la, lb;
+    /* zeroed: at -O3 gcc cannot see that cam__bstrides fills every used entry */
+    int64_t sa[CAM_MAX_NDIM] = {0}, sb[CAM_MAX_NDIM] = {0}, outer, inner, ob, j, la, lb;
     int nd = o->ndim, i, is_int = o->dtype == CAM_INT64 || o->dtype == CAM_INT32;
     const void *bdata = b->data;
     cam__bstrides(a->ndim, a->dims, nd, o->dims, sa);

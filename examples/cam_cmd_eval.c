@@ -43,10 +43,12 @@ static const char cam_eval_usage[] =
     "  --smooth S           backprop only: Gaussian blur with sigma S input\n"
     "                       pixels on the saliency maps before boxing (0: none)\n"
     "  --per-image FILE     also write one CSV row per image: image,label,top1,\n"
-    "                       cls1,cls5,loc1,loc5,gt_known,maxbox,v2_30,v2_50,v2_70\n"
-    "                       (top1: predicted class; the rest 1/0 outcomes; maxbox\n"
-    "                       and v2_* at the best taus of the summary), so their\n"
-    "                       sums are the summary's counts\n"
+    "                       cls1,cls5,loc1,loc5,gt_known,maxbox,v2_30,v2_50,v2_70,\n"
+    "                       x0,y0,x1,y1,components (label, top1: class indices;\n"
+    "                       then 1/0 outcomes, 1 = correct, maxbox and v2_* at the\n"
+    "                       summary's best taus, so each column's mean is the\n"
+    "                       summary's rate (or 1 - error); then the true class's\n"
+    "                       box at --tau and its map's number of components)\n"
     "  --convention C       paper (default): map bilinear onto the original image,\n"
     "                       raw values, keep >= tau * max, largest component by\n"
     "                       pixels, boxes against the CSV's boxes.\n"
@@ -405,9 +407,11 @@ int cam_cmd_eval(int argc, char **argv)
     cam_eval_summary s;
     cam_tensor_info info;
     float *x = NULL, *W = NULL, *Wb = NULL, *scores = NULL, *feat = NULL, *fm = NULL, *maps = NULL, *sal = NULL;
-    float *tmp = NULL, *pi_iou = NULL; /* per image: best IoU of any box at each tau (MaxBoxAccV2) */
+    float *tmp = NULL;
+    double *pi_iou = NULL; /* per image: best IoU of any box at each tau (MaxBoxAccV2) */
     unsigned char *pi_flags = NULL, *pi_hit = NULL; /* per image: 5 outcomes; largest box hit at each tau */
-    int *pi_pred = NULL;
+    int *pi_pred = NULL, *pi_ncomp = NULL;
+    cam_box *pi_box = NULL; /* per image: the true class's box at --tau */
     cam_eval *ev1 = NULL;
     cam_sweep *sw = NULL;
     cam_box *sw_boxes = NULL, *gtc = NULL;
@@ -521,15 +525,17 @@ int cam_cmd_eval(int argc, char **argv)
             eval_fail("cannot set up the evaluation%s%s", "", "");
             goto done;
         }
-        pi_iou = (float *)malloc(sizeof(float) * (size_t)n_groups * o.n_thr);
+        pi_iou = (double *)malloc(sizeof(double) * (size_t)n_groups * o.n_thr);
         pi_hit = (unsigned char *)malloc((size_t)n_groups * o.n_thr);
         pi_flags = (unsigned char *)malloc((size_t)n_groups * 5);
         pi_pred = (int *)malloc(sizeof(int) * (size_t)n_groups);
+        pi_ncomp = (int *)malloc(sizeof(int) * (size_t)n_groups);
+        pi_box = (cam_box *)malloc(sizeof(cam_box) * (size_t)n_groups);
         sw_boxes = (cam_box *)malloc(sizeof(cam_box) * (size_t)o.n_thr);
         sw_best = (double *)malloc(sizeof(double) * (size_t)o.n_thr);
         acc1 = (double *)malloc(sizeof(double) * (size_t)o.n_thr);
         gtc = (cam_box *)malloc(sizeof(cam_box) * (size_t)n_rows);
-        if (!pi_iou || !pi_hit || !pi_flags || !pi_pred || !sw_boxes || !sw_best || !acc1 || !gtc) {
+        if (!pi_iou || !pi_hit || !pi_flags || !pi_pred || !pi_ncomp || !pi_box || !sw_boxes || !sw_best || !acc1 || !gtc) {
             eval_fail("out of memory%s%s", "", "");
             goto done;
         }
@@ -728,6 +734,10 @@ int cam_cmd_eval(int argc, char **argv)
                 fprintf(stderr, "cam eval: error: %s: %s\n", path, cam_sweep_last_error(sw));
                 goto done;
             }
+            if (cam_map_box_at(smp.map, mh, mw, o.tau, &ed.rule, &pi_box[g], &pi_ncomp[g], NULL, 0) != CAM_OK) {
+                eval_fail("%s: box extraction failed%s", path, "");
+                goto done;
+            }
             pi_pred[g] = nk > 0 ? top[0] : -1;
             fl[0] = s1.top1_cls_ok > 0;
             fl[1] = s1.topk_cls_ok > 0;
@@ -736,7 +746,7 @@ int cam_cmd_eval(int argc, char **argv)
             fl[4] = s1.gt_known_ok > 0;
             for (t = 0; t < o.n_thr; t++) {
                 pi_hit[(size_t)g * o.n_thr + t] = acc1[t] > 0.5;
-                pi_iou[(size_t)g * o.n_thr + t] = (float)sw_best[t];
+                pi_iou[(size_t)g * o.n_thr + t] = sw_best[t];
             }
         }
         if (!o.quiet && (g + 1 == n_groups || (g + 1) % (n_groups / 10 > 100 ? n_groups / 10 : 100) == 0))
@@ -759,13 +769,15 @@ int cam_cmd_eval(int argc, char **argv)
             for (d = 0; d < 3; d++)
                 if (cam_sweep_tau(sw, t) == s.best_tau_v2[d]) bv[d] = t;
         }
-        fprintf(pf, "image,label,top1,cls1,cls5,loc1,loc5,gt_known,maxbox,v2_30,v2_50,v2_70\n");
+        fprintf(pf, "image,label,top1,cls1,cls5,loc1,loc5,gt_known,maxbox,v2_30,v2_50,v2_70,x0,y0,x1,y1,components\n");
         for (g = 0; g < n_groups; g++) {
             const unsigned char *fl = pi_flags + (size_t)g * 5;
-            const float *io = pi_iou + (size_t)g * o.n_thr;
-            fprintf(pf, "%s,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d\n", rows[groups[g].first].image, rows[groups[g].first].label,
-                    pi_pred[g], fl[0], fl[1], fl[2], fl[3], fl[4], pi_hit[(size_t)g * o.n_thr + bi],
-                    io[bv[0]] >= deltas[0], io[bv[1]] >= deltas[1], io[bv[2]] >= deltas[2]);
+            const double *io = pi_iou + (size_t)g * o.n_thr;
+            const cam_box *b = &pi_box[g];
+            fprintf(pf, "%s,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d\n", rows[groups[g].first].image,
+                    rows[groups[g].first].label, pi_pred[g], fl[0], fl[1], fl[2], fl[3], fl[4],
+                    pi_hit[(size_t)g * o.n_thr + bi], io[bv[0]] >= deltas[0], io[bv[1]] >= deltas[1],
+                    io[bv[2]] >= deltas[2], b->x0, b->y0, b->x1, b->y1, pi_ncomp[g]);
         }
         if (fclose(pf) != 0) {
             eval_fail("cannot write %s%s", o.per_image, "");
@@ -819,6 +831,8 @@ done:
     free(pi_hit);
     free(pi_flags);
     free(pi_pred);
+    free(pi_ncomp);
+    free(pi_box);
     free(sw_boxes);
     free(sw_best);
     free(acc1);

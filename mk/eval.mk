@@ -10,6 +10,8 @@
 #   make bench-eval          sweep vs per-threshold labelling timing (not a test)
 #   make eval-reproduce      the paper's comparisons on the Fashion-MNIST localization
 #                            set (GAP/GMP, conventions, ILSVRC boxes, SVM): a table
+#   make results             models/RESULTS.md: GAP/GMP CAM, Backprop, centre box,
+#                            unseen-class SVM, with 95% intervals (~8 minutes)
 
 EVAL_TESTS = $(BUILD)/test_eval $(BUILD)/test_eval_svm $(BUILD)/test_eval_dump
 
@@ -57,3 +59,26 @@ $(EVAL_DATA)/train.csv: models/make_dataset.py
 .PHONY: eval-reproduce
 eval-reproduce: $(BUILD)/cam $(EVAL_DATA)/test.csv $(EVAL_DATA)/train.csv
 	@sh tests/eval/reproduce.sh $(BUILD)/cam $(EVAL_DATA)
+
+# `make results`: the paper's claims at small scale, written to models/RESULTS.md
+# (tests/eval/results.sh runs `cam eval --json --per-image` for each row,
+# models/make_results.py makes the tables with 95% Wilson / bootstrap
+# intervals). Generated data: $(RESULTS_DIR) (ignored). About 5-8 minutes.
+RESULTS_DIR = $(BUILD)/results
+RESULTS_COUNT ?= 5000
+BACKPROP_LIMIT ?= 2000
+
+$(RESULTS_DIR)/fmnist/test.csv: models/make_dataset.py
+	$(PYTHON) models/make_dataset.py --split test --count $(RESULTS_COUNT) --seed 0 --out $(RESULTS_DIR)/fmnist
+
+$(RESULTS_DIR)/unseen/train.csv: models/make_dataset.py
+	$(PYTHON) models/make_dataset.py --split train --count 2000 --seed 0 --classes 5,6,7,8,9 --out $(RESULTS_DIR)/unseen
+	$(PYTHON) models/make_dataset.py --split test --count 1000 --seed 0 --classes 5,6,7,8,9 --out $(RESULTS_DIR)/unseen
+
+.PHONY: results
+results: $(BUILD)/cam $(RESULTS_DIR)/fmnist/test.csv $(RESULTS_DIR)/unseen/train.csv
+	BACKPROP_LIMIT=$(BACKPROP_LIMIT) nice sh tests/eval/results.sh $(BUILD)/cam $(RESULTS_DIR)/fmnist \
+	    $(RESULTS_DIR)/unseen $(RESULTS_DIR)/out
+	$(PYTHON) models/make_results.py $(RESULTS_DIR)/out $(RESULTS_DIR)/fmnist $(RESULTS_DIR)/unseen \
+	    > $(RESULTS_DIR)/RESULTS.md
+	cp $(RESULTS_DIR)/RESULTS.md models/RESULTS.md

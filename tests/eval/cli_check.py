@@ -45,6 +45,13 @@ def make_model(path, rng):
     bc = rng.normal(0, 0.2, (K,)).astype(np.float32)
     wf = rng.normal(0, 1, (C, K)).astype(np.float32)
     bf = rng.normal(0, 0.1, (C,)).astype(np.float32)
+    write_model(path, wc, bc, wf, bf)
+    return wc, bc, wf, bf
+
+
+def write_model(path, wc, bc, wf, bf):
+    import onnx
+    from onnx import helper, TensorProto, numpy_helper
     nodes = [
         helper.make_node('Conv', ['input', 'wc', 'bc'], ['conv'], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
         helper.make_node('Relu', ['conv'], ['feat']),
@@ -65,7 +72,6 @@ def make_model(path, rng):
         p = model.metadata_props.add()
         p.key, p.value = k, v
     onnx.save(model, path)
-    return wc, bc, wf, bf
 
 
 def make_dataset(work, rng):
@@ -153,11 +159,38 @@ def wsol_boxes(m, tau):
     return box(max(contours, key=cv2.contourArea)), [box(c) for c in contours]
 
 
-def reference(rows, imgs, wc, bc, wmat, bvec, conv, ilsvrc=False):
+def saliency_maps(img, wc, bc, wf, bf, smooth=0.0):
+    """Backprop saliency of every class by torch autograd (float64): |dS_c/dx|
+    with x the network input (pixels / 255), max over colour channels; then
+    the optional Gaussian blur of --smooth (edges replicated, radius 3 sigma)."""
+    import torch
+    x = torch.tensor(img.astype(np.float64).transpose(2, 0, 1)[None] / 255.0, requires_grad=True)
+    f = torch.relu(torch.nn.functional.conv2d(x, torch.tensor(wc, dtype=torch.float64),
+                                              torch.tensor(bc, dtype=torch.float64), padding=1))
+    s = f.mean(dim=(2, 3)) @ torch.tensor(wf, dtype=torch.float64).T + torch.tensor(bf, dtype=torch.float64)
+    out = []
+    for c in range(C):
+        g, = torch.autograd.grad(s[0, c], x, retain_graph=True)
+        m = g[0].abs().max(dim=0).values.numpy()
+        if smooth > 0:
+            m = ndimage.gaussian_filter(m, smooth, mode='nearest', truncate=3.0)
+        out.append(m)
+    return np.stack(out)
+
+
+def center_map(h, w, sigma=0.2):
+    """--method center: a Gaussian around the image centre, sigma 0.2 x side."""
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    cy, cx = (h - 1) / 2, (w - 1) / 2
+    return np.exp(-0.5 * (((xx - cx) / (sigma * w)) ** 2 + ((yy - cy) / (sigma * h)) ** 2))
+
+
+def reference(rows, imgs, wc, bc, wmat, bvec, conv, ilsvrc=False, method='cam', smooth=0.0):
     """Metrics as `cam eval` documents them. wmat C x K, bvec C: the classifier.
     ilsvrc: guesses by the paper's heuristic (top-1 tight, top-1 loose, top-2
     tight, top-2 loose, top-3 loose; tight 0.5 of max, loose 0.2; a map
-    without a box gives no guess)."""
+    without a box gives no guess). method: cam, backprop (maps from
+    saliency_maps) or center (center_map for every class)."""
     boxes_of = paper_boxes if conv == 'paper' else wsol_boxes
     n = len(rows)
     top1c = top5c = top1l = top5l = gk = 0
@@ -169,7 +202,12 @@ def reference(rows, imgs, wc, bc, wmat, bvec, conv, ilsvrc=False):
         order = sorted(range(len(scores)), key=lambda c: (-scores[c], c))[:5]
         top1c += order[0] == label
         top5c += label in order
-        maps = np.tensordot(wmat, f, axes=(1, 0))
+        if method == 'cam':
+            maps = np.tensordot(wmat, f, axes=(1, 0))
+        elif method == 'backprop':
+            maps = saliency_maps(img, wc, bc, wmat, bvec, smooth)
+        else:
+            maps = np.stack([center_map(SIZE, SIZE)] * len(scores))
         if ilsvrc:
             guesses = []
             for rank, t in ((0, 0.5), (0, 0.2), (1, 0.5), (1, 0.2), (2, 0.2)):
@@ -270,6 +308,91 @@ def main():
     fails += not compare('cli_eval_ilsvrc_boxes_match_reference',
                          run([cam, 'eval', model, csv, '--ilsvrc-boxes', '--json', '--quiet'], prefix), ref)
 
+    # --method backprop against torch autograd, --method center against NumPy
+    # (the images are the network's input size, so maps need no resampling)
+    wf64, bf64 = wf.astype(np.float64), bf.astype(np.float64)
+    try:
+        import torch  # noqa: F401
+        for smooth in (0.0, 2.0):
+            ref = reference(rows, imgs, wc, bc, wf64, bf64, 'paper', method='backprop', smooth=smooth)
+            extra = ['--smooth', '%g' % smooth] if smooth else []
+            fails += not compare('cli_eval_backprop%s_matches_torch' % ('_smooth' if smooth else ''),
+                                 run([cam, 'eval', model, csv, '--method', 'backprop', '--json', '--quiet'] + extra,
+                                     prefix), ref)
+        # the true class's box at tau 0.2 and the map's component count, per
+        # image (--per-image), against the torch maps: the rates above are
+        # mostly 0 on random weights, this compares the maps themselves. The
+        # conv biases are lowered so that only the bright blobs switch units
+        # on: saliency is then 0 on most of the background, not flat.
+        model_bp = os.path.join(work, 'tiny_bp.onnx')
+        bc_bp = (bc - 1.5).astype(np.float32)
+        write_model(model_bp, wc, bc_bp, wf, bf)
+        for smooth in (0.0, 2.0):
+            pi = os.path.join(work, 'per_image_backprop.csv')
+            extra = ['--smooth', '%g' % smooth] if smooth else []
+            out = run([cam, 'eval', model_bp, csv, '--method', 'backprop', '--quiet', '--per-image', pi] + extra, prefix)
+            bad, n_box = [], 0
+            try:
+                with open(pi) as f:
+                    lines = f.read().splitlines()
+                head = lines[0].split(',')
+                for l, row, im in zip(lines[1:], rows, imgs):
+                    r = dict(zip(head, l.split(',')))
+                    m = saliency_maps(im, wc, bc_bp, wf64, bf64, smooth)[row[1]]
+                    box, allb = paper_boxes(m, 0.2)
+                    got = [int(r[k]) for k in ('x0', 'y0', 'x1', 'y1')]
+                    n_box += (box[2] - box[0] + 1) * (box[3] - box[1] + 1) < SIZE * SIZE
+                    if got != box or int(r['components']) != len(allb):
+                        bad.append('%s: box %s (%s components), torch %s (%d)' % (row[0], got, r['components'], box,
+                                                                                   len(allb)))
+                if len(lines) != N_IMG + 1:
+                    bad.append('%d rows' % (len(lines) - 1))
+            except (OSError, IndexError, KeyError) as e:
+                bad = ['exit %d, %s: %s' % (out.returncode, e, out.stderr.strip()[-200:])] * 2
+            # float32 vs float64 maps: one image may flip on a threshold tie
+            if n_box < N_IMG // 2:  # the check needs maps that are not flat
+                bad += ['only %d of the reference boxes are smaller than the image' % n_box] * 2
+            fails += not report(out.returncode == 0 and len(bad) <= 1,
+                                'cli_eval_backprop%s_boxes_match_torch' % ('_smooth' if smooth else ''),
+                                '; '.join(bad[:3]))
+    except ImportError:
+        fails += not report(False, 'cli_eval_backprop_matches_torch', 'python3-torch missing')
+    ref = reference(rows, imgs, wc, bc, wf64, bf64, 'paper', method='center')
+    fails += not compare('cli_eval_center_matches_reference',
+                         run([cam, 'eval', model, csv, '--method', 'center', '--json', '--quiet'], prefix), ref)
+
+    # --per-image: one row per image whose column means are the summary's rates
+    for method in ('cam', 'center'):
+        pi = os.path.join(work, 'per_image_%s.csv' % method)
+        if os.path.exists(pi):
+            os.remove(pi)
+        out = run([cam, 'eval', model, csv, '--method', method, '--json', '--quiet', '--per-image', pi], prefix)
+        why = ''
+        try:
+            got = json.loads(out.stdout)
+            with open(pi) as f:
+                lines = f.read().splitlines()
+            head = lines[0].split(',')
+            rec = [dict(zip(head, l.split(','))) for l in lines[1:]]
+            mean = lambda k: sum(int(r[k]) for r in rec) / len(rec)
+            want = {'top1_cls': 1 - mean('cls1'), 'top5_cls': 1 - mean('cls5'), 'top1_loc': 1 - mean('loc1'),
+                    'top5_loc': 1 - mean('loc5'), 'gt_known_loc': mean('gt_known'), 'maxboxacc': mean('maxbox'),
+                    'maxboxacc_v2': (mean('v2_30') + mean('v2_50') + mean('v2_70')) / 3}
+            bad = ['%s %.4f vs %.4f' % (k, got[k], v) for k, v in want.items() if abs(got[k] - v) > 1e-5]
+            if len(rec) != N_IMG or [r['image'] for r in rec] != [r[0] for r in rows]:
+                bad.append('%d rows, want %d in dataset order' % (len(rec), N_IMG))
+            if any(int(r['top1']) != int(np.argmax(wf64 @ features(im, wc, bc).mean(axis=(1, 2)) + bf64))
+                   for r, im in zip(rec, imgs)):
+                bad.append('top1 column is not the predicted class')
+            # the box column is the true class's box at tau 0.2, as gt_known scores it
+            if any(int(r['gt_known']) != (iou([int(r[k]) for k in ('x0', 'y0', 'x1', 'y1')], row[2]) >= 0.5)
+                   for r, row in zip(rec, rows)):
+                bad.append('box columns disagree with gt_known')
+            why = '; '.join(bad)
+        except (ValueError, OSError, IndexError, KeyError) as e:
+            why = 'exit %d, %s: %s' % (out.returncode, e, out.stderr.strip()[-200:])
+        fails += not report(out.returncode == 0 and not why, 'cli_eval_per_image_%s_sums_to_summary' % method, why)
+
     # human-readable output
     out = run([cam, 'eval', model, csv, '--quiet', '--limit', '3'], prefix)
     fails += not report(out.returncode == 0 and 'MaxBoxAcc' in out.stdout and '(3 images)' in out.stdout,
@@ -287,6 +410,10 @@ def main():
         ('unknown_option', [model, csv, '--frobnicate'], 2),
         ('bad_convention', [model, csv, '--convention', 'voc'], 2),
         ('bad_method', [model, csv, '--method', 'gradcam'], 2),
+        ('backprop_svm', [model, csv_svm, '--method', 'backprop', '--svm', svm], 2),
+        ('smooth_without_backprop', [model, csv, '--smooth', '2'], 2),
+        ('bad_smooth', [model, csv, '--method', 'backprop', '--smooth', '-1'], 2),
+        ('per_image_unwritable', [model, csv, '--per-image', os.path.join(work, 'no', 'such', 'dir.csv')], 1),
         ('bad_tau', [model, csv, '--tau', '1.5'], 2),
         ('wsol_4conn', [model, csv, '--convention', 'wsol', '--connectivity', '4'], 2),
         ('wsol_ilsvrc_boxes', [model, csv, '--convention', 'wsol', '--ilsvrc-boxes'], 2),
