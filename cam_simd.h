@@ -1820,6 +1820,11 @@ CAM__KFN void cam__conv_tile_n_avx512(const cam__conv_params *p, const float *wp
 }
 
 #define CAM__CONV512_PX_TILE 12
+/* weight bytes above which the zmm tiles loop over channel groups outside
+   pixel chunks (L2 is 1 MB per core on Zen 4/5; half of it for the weights) */
+#ifndef CAM__CONV512_WGROUP
+#define CAM__CONV512_WGROUP (640u * 1024u)
+#endif
 
 /* Pixels [px0, px1): chunks of CAM__CONV_PX_CHUNK, each cut into tiles of
    nearly equal width <= 12; channel blocks in pairs. */
@@ -1828,13 +1833,28 @@ CAM__KFN void cam__conv_tiles_avx512(const cam__conv_params *p, int oc0, int oc1
 {
     size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
     size_t block = (size_t)p->ic * ntaps * CAM__CONV_OC_BLOCK;
-    int o, pc, px, k;
+    size_t pair_bytes = 2 * block * sizeof(float);
+    int o, pc, px, k, g0, g1, gstep = oc1 - oc0;
+    /* Large weights (more than CAM__CONV512_WGROUP bytes in [oc0, oc1),
+       e.g. 512->512 3x3: 9.4 MB) are walked in groups of block pairs that fit
+       in L2 next to the input chunk, each group over all pixel chunks: the
+       weights are read from L3/DRAM once per group instead of once per
+       chunk. Only the order of the tiles changes (results are identical). */
+    if ((size_t)(oc1 - oc0) * p->ic * ntaps * sizeof(float) > CAM__CONV512_WGROUP && px1 - px0 > CAM__CONV_PX_CHUNK) {
+        size_t np = CAM__CONV512_WGROUP / pair_bytes;
+        gstep = (int)(np < 1 ? 1 : np) * 2 * CAM__CONV_OC_BLOCK;
+    }
+    for (g0 = oc0; g0 < oc1; g0 += gstep)
     for (pc = px0; pc < px1; pc += CAM__CONV_PX_CHUNK) {
         int pe = px1 - pc < CAM__CONV_PX_CHUNK ? px1 : pc + CAM__CONV_PX_CHUNK;
         int len = pe - pc, ntiles = (len + CAM__CONV512_PX_TILE - 1) / CAM__CONV512_PX_TILE;
         int base = len / ntiles, wide = len % ntiles; /* the first 'wide' tiles get base + 1 */
-        for (o = oc0; o < oc1; o += 2 * CAM__CONV_OC_BLOCK) {
+        g1 = oc1 - g0 < gstep ? oc1 : g0 + gstep;
+        for (o = g0; o < g1; o += 2 * CAM__CONV_OC_BLOCK) {
             const float *wp = p->w + (size_t)(o / CAM__CONV_OC_BLOCK) * block;
+            /* prefetch the next pair only where it is not in L2 yet: inside
+               the group on the first chunk, the next group's on the last */
+            int pf_next = o + 2 * CAM__CONV_OC_BLOCK < g1 ? pc == px0 : pe == px1;
             int nrows = oc1 - o < 2 * CAM__CONV_OC_BLOCK ? oc1 - o : 2 * CAM__CONV_OC_BLOCK;
             int two = nrows > CAM__CONV_OC_BLOCK, tile = 0, npx;
             for (px = pc; px < pe; px += npx, ++tile) {
@@ -1850,7 +1870,7 @@ CAM__KFN void cam__conv_tiles_avx512(const cam__conv_params *p, int oc0, int oc1
                    line per step: the layers with the largest weights (e.g.
                    512 channels on 7x7 maps) stream them from DRAM once */
                 const float *pf = wp;
-                if (tile < 2 && o + (2 + tile) * CAM__CONV_OC_BLOCK < p->oc)
+                if (pf_next && tile < 2 && o + (2 + tile) * CAM__CONV_OC_BLOCK < p->oc)
                     pf = wp + (size_t)(2 + tile) * block;
                 cam__conv_tile_n_avx512(p, wp, block, pf, ip, toff, ntaps, ihw, o, nrows, ohw, px, npx, two);
             }
