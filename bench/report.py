@@ -163,6 +163,9 @@ def main():
     ap.add_argument("--overhead", default=None)
     ap.add_argument("--cam", default="build/cam")
     ap.add_argument("--out", default="bench/RESULTS.md")
+    ap.add_argument("--build-peak", default=None,
+                    help="output of bench_kernels --only NONE: the FMA peak of the build's own "
+                         "vectors (zmm in an AVX-512 build), used instead of the anchors' ymm test")
     a = ap.parse_args()
 
     lines = read_kv(a.run)
@@ -172,6 +175,17 @@ def main():
         for d in read_kv(p):
             if d.get("test") == "fma_peak":
                 peak[d["threads"]] = max(peak.get(d["threads"], 0.0), float(d["gflops"]))
+    if a.build_peak and os.path.exists(a.build_peak):
+        # "# FMA peak measured now: X GFLOP/s on 1 thread, Y on 2 (...)": per thread
+        # count, the peak of the vectors this build uses; 2 threads is taken as
+        # twice the 1-thread figure when the 2-thread test was disturbed.
+        import re
+        for line in open(a.build_peak):
+            m = re.match(r"# FMA peak measured now: ([0-9.]+) GFLOP/s on 1 thread(?:, ([0-9.]+) on 2)?", line)
+            if m:
+                one = float(m.group(1))
+                two = max(float(m.group(2) or 0.0), 2 * one)
+                peak = {"1": one, "2": two}
 
     # (model, threads) -> round -> engine -> record
     by = defaultdict(lambda: defaultdict(dict))
