@@ -5351,6 +5351,42 @@ CAM_API cam_result cam_net_set_input_shape(cam_net *net, int i, int ndim, const 
     return r;
 }
 
+/* "1x3x224x224", "?" for a symbolic (-1) dimension, "scalar" for rank 0. */
+static void cam__dims_str(int ndim, const int64_t *dims, char *buf, size_t size)
+{
+    size_t used = 0;
+    int k;
+    buf[0] = 0;
+    if (ndim == 0)
+        snprintf(buf, size, "scalar");
+    for (k = 0; k < ndim && used < size; k++) {
+        int n = dims[k] < 0 ? snprintf(buf + used, size - used, "%s?", k ? "x" : "")
+                            : snprintf(buf + used, size - used, "%s%lld", k ? "x" : "", (long long)dims[k]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+/* An input must have the rank the model declares and its fixed dimensions
+   (symbolic ones, -1, take any size): a wrong shape is named here rather than
+   by whichever operator first trips over it. The first (batch) dimension is
+   free even when fixed: exporters often fix it at 1, and batching such a
+   model is still meaningful (the graph is re-planned). */
+static cam_result cam__check_declared_shape(cam_net *net, const cam__value *v, const cam_tensor *t)
+{
+    char want[128], got[128];
+    int k, bad = v->vi.ndim > 0 && t->ndim != v->vi.ndim;
+    for (k = 1; !bad && k < v->vi.ndim; k++)
+        bad = v->vi.dims[k] >= 0 && v->vi.dims[k] != t->dims[k];
+    if (!bad)
+        return CAM_OK;
+    cam__dims_str(v->vi.ndim, v->vi.dims, want, sizeof want);
+    cam__dims_str(t->ndim, t->dims, got, sizeof got);
+    return cam__fail(net, CAM_ERR_SHAPE, "forward: input '%s' must be %s (? = any size), got %s", v->name, want,
+                     got);
+}
+
 CAM_API cam_result cam_net_forward(cam_net *net, const cam_tensor *inputs, int n_inputs)
 {
     int i, replan = 0, k;
@@ -5369,6 +5405,9 @@ CAM_API cam_result cam_net_forward(cam_net *net, const cam_tensor *inputs, int n
             return cam__fail(net, CAM_ERR_LIMIT, "forward: input %d ('%s') has bad dims", i, v->name);
         if (!t->data && cam_tensor_count(t))
             return cam__fail(net, CAM_ERR_INVALID_ARG, "forward: input %d ('%s') has no data", i, v->name);
+        r = cam__check_declared_shape(net, v, t);
+        if (r != CAM_OK)
+            return r;
         if (t->ndim != net->in_ndim[i] || memcmp(t->dims, net->in_dims[i], (size_t)t->ndim * sizeof(int64_t))) {
             net->in_ndim[i] = t->ndim;
             for (k = 0; k < CAM_MAX_NDIM; k++)

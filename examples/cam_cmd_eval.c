@@ -430,7 +430,7 @@ int cam_cmd_eval(int argc, char **argv)
     nd.threads = o.threads;
     if (cam_net_load(o.model, &nd, &net, &err) != CAM_OK) return eval_fail("%s: %s", o.model, err.message);
     if (cam_net_head(net, &head) != CAM_OK) {
-        eval_fail("%s: no CAM head: %s", o.model, cam_net_last_error(net));
+        eval_fail("%s: no CAM head: %s", o.model, cam_net_head_error(net));
         goto done;
     }
     n_classes = head.n_classes;

@@ -595,7 +595,7 @@ int cam_cmd_map(int argc, char **argv)
     {
         cam_head head;
         if (cam_net_head(net, &head) != CAM_OK) {
-            rc = vis_fail(cmd, "%s: no CAM head (%s)", model, cam_net_last_error(net));
+            rc = vis_fail(cmd, "%s: no CAM head (%s)", model, cam_net_head_error(net));
             n_images = 0;
         } else {
             for (i = 0; i < n_classes; i++)

@@ -375,7 +375,9 @@ static void test_errors(test_ctx *t, const pbw *cnn, const char *dir)
     in.dims[3] = HW;
     in.data = x;
     r = cam_net_forward(net, &in, 1);
-    test_report(t, r == CAM_ERR_SHAPE && has(cam_net_last_error(net), "input channels"), "error_shape_wrong_input",
+    test_report(t, r == CAM_ERR_SHAPE && has(cam_net_last_error(net), "input 'x' must be ?x3x24x24") &&
+                       has(cam_net_last_error(net), "got 1x4x24x24"),
+                "error_shape_wrong_input",
                 "got %d '%s'", r, cam_net_last_error(net));
     in.dims[1] = 3;
     r = cam_net_forward(net, &in, 2);
