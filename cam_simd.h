@@ -8,7 +8,8 @@
    the engine calls. An AVX-512 build (__AVX512F__ with AVX2 and FMA, e.g.
    -mavx512f -mavx512vl -mavx512bw -mavx512dq -mavx2 -mfma) is an AVX2 build
    whose dense conv is cam__conv_avx512 (zmm tiles, same packed weights and
-   contract); the other kernels stay AVX2. tests/test_kernels.c compares each
+   contract); the other kernels stay AVX2 (pooling has an unrolled 3x3 path
+   in every SIMD build). tests/test_kernels.c compares each
    SIMD variant against its reference on seeded random shapes.
 
    INTERFACE CONTRACT (the engine relies on exactly this)
@@ -47,10 +48,15 @@
    - cam__conv, AVX-512 build: tiles of 1..12 pixels x 32 channels (two
      blocks; 16 for the last block of an odd count), each pixel chunk cut
      into tiles of nearly equal width (no mostly-empty tile, so ranges of
-     any length are fine); 1x1 stride-1 unpadded convs with < 256 input
+     any length are fine); 1x1 stride-1 unpadded convs with < 128 input
      channels (or oc not a multiple of 16) and convs with ic*kh*kw <= 64 and
      stride 1 or 2 along x use 4-channel x 48-pixel zmm tiles. Same split
      rules as below: whole channel blocks and/or pixel ranges, bit-identical.
+     When the weights of [oc0, oc1) exceed 640 KB (CAM__CONV512_WGROUP) and
+     the range spans more than one 96-pixel chunk, the tiles walk groups of
+     block pairs (<= 640 KB each) over all chunks, so each weight is read
+     from L3/DRAM once per group, not once per chunk (VGG 512->512 at 28x28
+     in the network: 131-157 -> 238 GFLOP/s).
    - cam__conv, AVX2 and NEON: tiles of 6 (CAM__CONV_PX_TILE) or 5 pixels x 16 channels;
      a pixel range of L >= 20 pixels is cut into 6- and 5-pixel tiles with no
      partial tile (7x7 maps: 4*6 + 5*5). 1x1 stride-1 convs on unpadded input
@@ -947,6 +953,7 @@ CAM__KFN void CAM__SFX(cam__pool2d)(const cam__pool_params *p, int c0, int c1)
     float xdiv[CAM__POOL_MAX_COLS + CAM__VL], ydiv[CAM__POOL_MAX_COLS];
     size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
     int H, W, c, oy, ox, ky, kx, s2 = p->sw == 2;
+    int k33 = p->kh == 3 && p->kw == 3 && p->dh == 1 && p->dw == 1;
     if (p->ow > CAM__POOL_MAX_COLS || p->oh > CAM__POOL_MAX_COLS ||
         !cam__plane_dims(p->ih, p->iw, p->oh, p->ow, p->kh, p->kw, p->sh, p->sw, p->dh, p->dw, p->pt, p->pl, &H, &W)) {
         CAM__SFX(cam__pool2d_direct)(p, c0, c1);
@@ -1007,7 +1014,50 @@ CAM__KFN void CAM__SFX(cam__pool2d)(const cam__pool_params *p, int c0, int c1)
         else cam__vf_store_n(orow + ox, acc, n);                                   \
     }                                                                              \
     }
-            if (p->is_max) {
+/* 3x3, no dilation: the same taps in the same (ky, kx) order, unrolled
+   (the generic loop costs more than the loads on small maps, e.g. the
+   3x3/s1 pools of GoogLeNet's 14x14 inception blocks) */
+#define CAM__POOL_TAPS3(LD, OP, ib, acc)                                           \
+    {                                                                              \
+        const float *q0 = (ib), *q1 = q0 + W, *q2 = q1 + W;                        \
+        acc = LD(q0);                                                              \
+        acc = OP(acc, LD(q0 + 1)); acc = OP(acc, LD(q0 + 2));                      \
+        acc = OP(acc, LD(q1)); acc = OP(acc, LD(q1 + 1)); acc = OP(acc, LD(q1 + 2)); \
+        acc = OP(acc, LD(q2)); acc = OP(acc, LD(q2 + 1)); acc = OP(acc, LD(q2 + 2)); \
+    }
+#define CAM__POOL_ROW3(LD, OP)                                                      \
+    {                                                                              \
+    for (ox = 0; ox + 2 * CAM__VL <= p->ow; ox += 2 * CAM__VL) {                   \
+        const float *ib = rb + ox * p->sw, *ib2 = ib + CAM__VL * p->sw;            \
+        cam__vf acc, acc2;                                                         \
+        CAM__POOL_TAPS3(LD, OP, ib, acc) CAM__POOL_TAPS3(LD, OP, ib2, acc2)        \
+        if (!p->is_max) {                                                          \
+            acc = cam__vf_div(acc, cam__vf_mul(vy, cam__vf_loadu(xdiv + ox)));    \
+            acc2 = cam__vf_div(acc2, cam__vf_mul(vy, cam__vf_loadu(xdiv + ox + CAM__VL))); \
+        }                                                                          \
+        cam__vf_storeu(orow + ox, acc);                                            \
+        cam__vf_storeu(orow + ox + CAM__VL, acc2);                                 \
+    }                                                                              \
+    for (; ox < p->ow; ox += CAM__VL) {                                            \
+        const float *ib;                                                           \
+        int n = p->ow - ox;                                                        \
+        if (n < CAM__VL && p->ow >= CAM__VL) /* overlap: same values again */      \
+            ox = p->ow - CAM__VL, n = CAM__VL;                                     \
+        ib = rb + ox * p->sw;                                                      \
+        cam__vf acc;                                                               \
+        CAM__POOL_TAPS3(LD, OP, ib, acc)                                           \
+        if (!p->is_max) acc = cam__vf_div(acc, cam__vf_mul(vy, cam__vf_loadu(xdiv + ox))); \
+        if (n >= CAM__VL) cam__vf_storeu(orow + ox, acc);                          \
+        else cam__vf_store_n(orow + ox, acc, n);                                   \
+    }                                                                              \
+    }
+            if (k33 && p->is_max) {
+                if (s2) CAM__POOL_ROW3(cam__vf_loadu_s2, cam__vf_max)
+                else CAM__POOL_ROW3(cam__vf_loadu, cam__vf_max)
+            } else if (k33) {
+                if (s2) CAM__POOL_ROW3(cam__vf_loadu_s2, cam__vf_add)
+                else CAM__POOL_ROW3(cam__vf_loadu, cam__vf_add)
+            } else if (p->is_max) {
                 if (s2) CAM__POOL_ROW(cam__vf_loadu_s2, cam__vf_max)
                 else CAM__POOL_ROW(cam__vf_loadu, cam__vf_max)
             } else {
@@ -1015,6 +1065,8 @@ CAM__KFN void CAM__SFX(cam__pool2d)(const cam__pool_params *p, int c0, int c1)
                 else CAM__POOL_ROW(cam__vf_loadu, cam__vf_add)
             }
 #undef CAM__POOL_ROW
+#undef CAM__POOL_ROW3
+#undef CAM__POOL_TAPS3
         }
     }
 }
@@ -1140,9 +1192,12 @@ CAM__KFN void CAM__SFX(cam__gemm_nt)(int m, int n, int k, const float *a, int ld
 #ifndef CAM__CONV1X1_MAX_IC
 #define CAM__CONV1X1_MAX_IC 256
 #endif
-/* The same bound for the AVX-512 build (its general tile is zmm). */
+/* The same bound for the AVX-512 build (its general tile is zmm): from 128
+   input channels the 12 x 32 tile wins (GoogLeNet 1x1 192->64 at 28x28:
+   229 against 204 GFLOP/s, MobileNet 144->24 at 56x56: 226 against 209;
+   64->256 stays on the 4 x 48 tile, 180 against 217 with the 12 x 32). */
 #ifndef CAM__CONV512_1X1_MAX_IC
-#define CAM__CONV512_1X1_MAX_IC CAM__CONV1X1_MAX_IC
+#define CAM__CONV512_1X1_MAX_IC 128
 #endif
 
 #if defined(CAM__SIMD_AVX2)
@@ -1745,16 +1800,22 @@ CAM__INLINE void cam__conv_epi16_avx512(const cam__conv_params *p, __m512 *r, in
    inside the packed weights). */
 CAM__INLINE void cam__conv_tile_avx512(const cam__conv_params *p, const float *wp, size_t bstride,
                                        const float *pf, const float *const *ip, const int *toff, int ntaps, size_t ihw, int o,
-                                       int nrows, size_t ohw, int px, const int N, const int TWO)
+                                       int nrows, size_t ohw, int px, const int N, const int TWO, const int ROW)
 {
     __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
     __m512 a8 = a0, a9 = a0, a10 = a0, a11 = a0;
     __m512 b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
     __m512 b8 = a0, b9 = a0, b10 = a0, b11 = a0;
-    const float *i0 = ip[0], *i1 = ip[N > 1 ? 1 : 0], *i2 = ip[N > 2 ? 2 : 0], *i3 = ip[N > 3 ? 3 : 0];
-    const float *i4 = ip[N > 4 ? 4 : 0], *i5 = ip[N > 5 ? 5 : 0], *i6 = ip[N > 6 ? 6 : 0], *i7 = ip[N > 7 ? 7 : 0];
-    const float *i8 = ip[N > 8 ? 8 : 0], *i9 = ip[N > 9 ? 9 : 0], *i10 = ip[N > 10 ? 10 : 0];
-    const float *i11 = ip[N > 11 ? 11 : 0];
+    /* ROW: the N pixels are consecutive in one output row of a stride-1
+       conv, so pixel k reads i0 + k: one base register and constant
+       displacements instead of N pointers (which spill: 12 pointers + 9 tap
+       offsets + the loop state exceed the 16 general registers) */
+#define CAM__C512_IP(k) (ROW ? i0 + (N > k ? k : 0) : ip[N > k ? k : 0])
+    const float *i0 = ip[0], *i1 = CAM__C512_IP(1), *i2 = CAM__C512_IP(2), *i3 = CAM__C512_IP(3);
+    const float *i4 = CAM__C512_IP(4), *i5 = CAM__C512_IP(5), *i6 = CAM__C512_IP(6), *i7 = CAM__C512_IP(7);
+    const float *i8 = CAM__C512_IP(8), *i9 = CAM__C512_IP(9), *i10 = CAM__C512_IP(10);
+    const float *i11 = CAM__C512_IP(11);
+#undef CAM__C512_IP
     const float *w = wp;
     __m512 r[16];
     __mmask16 m = (__mmask16)((1u << N) - 1u);
@@ -1800,28 +1861,44 @@ CAM__INLINE void cam__conv_tile_avx512(const cam__conv_params *p, const float *w
 #undef CAM__C512_STEP
 #undef CAM__C512_PX
 
-/* One specialisation per (N, TWO). */
+/* One specialisation per (N, TWO); row tiles in a function of their own
+   (one function with both kinds compiled the tiles across rows 40% slower:
+   gcc 12 register allocation in the huge switch). */
+#define CAM__C512_CASE(N)                                                                                    \
+    case N:                                                                                                  \
+        if (two) cam__conv_tile_avx512(p, wp, bstride, pf, ip, toff, ntaps, ihw, o, nrows, ohw, px, N, 1, ROW); \
+        else cam__conv_tile_avx512(p, wp, bstride, pf, ip, toff, ntaps, ihw, o, nrows, ohw, px, N, 0, ROW);     \
+        break;
+#define CAM__C512_SWITCH                                                         \
+    switch (n) {                                                                 \
+    CAM__C512_CASE(1) CAM__C512_CASE(2) CAM__C512_CASE(3) CAM__C512_CASE(4)      \
+    CAM__C512_CASE(5) CAM__C512_CASE(6) CAM__C512_CASE(7) CAM__C512_CASE(8)      \
+    CAM__C512_CASE(9) CAM__C512_CASE(10) CAM__C512_CASE(11) CAM__C512_CASE(12)   \
+    default: break;                                                              \
+    }
 CAM__KFN void cam__conv_tile_n_avx512(const cam__conv_params *p, const float *wp, size_t bstride,
                                       const float *pf, const float *const *ip, const int *toff, int ntaps, size_t ihw, int o,
                                       int nrows, size_t ohw, int px, int n, int two)
 {
-#define CAM__C512_CASE(N)                                                                                    \
-    case N:                                                                                                  \
-        if (two) cam__conv_tile_avx512(p, wp, bstride, pf, ip, toff, ntaps, ihw, o, nrows, ohw, px, N, 1);       \
-        else cam__conv_tile_avx512(p, wp, bstride, pf, ip, toff, ntaps, ihw, o, nrows, ohw, px, N, 0);           \
-        break;
-    switch (n) {
-    CAM__C512_CASE(1) CAM__C512_CASE(2) CAM__C512_CASE(3) CAM__C512_CASE(4)
-    CAM__C512_CASE(5) CAM__C512_CASE(6) CAM__C512_CASE(7) CAM__C512_CASE(8)
-    CAM__C512_CASE(9) CAM__C512_CASE(10) CAM__C512_CASE(11) CAM__C512_CASE(12)
-    default: break;
-    }
-#undef CAM__C512_CASE
+    const int ROW = 0;
+    CAM__C512_SWITCH
 }
+CAM__KFN void cam__conv_rtile_n_avx512(const cam__conv_params *p, const float *wp, size_t bstride,
+                                       const float *pf, const float *const *ip, const int *toff, int ntaps, size_t ihw, int o,
+                                       int nrows, size_t ohw, int px, int n, int two)
+{
+    const int ROW = 1;
+    CAM__C512_SWITCH
+}
+#undef CAM__C512_SWITCH
+#undef CAM__C512_CASE
 
 #define CAM__CONV512_PX_TILE 12
 /* weight bytes above which the zmm tiles loop over channel groups outside
    pixel chunks (L2 is 1 MB per core on Zen 4/5; half of it for the weights) */
+#ifndef CAM__CONV512_ROW_MIN
+#define CAM__CONV512_ROW_MIN 24
+#endif
 #ifndef CAM__CONV512_WGROUP
 #define CAM__CONV512_WGROUP (640u * 1024u)
 #endif
@@ -1835,6 +1912,9 @@ CAM__KFN void cam__conv_tiles_avx512(const cam__conv_params *p, int oc0, int oc1
     size_t block = (size_t)p->ic * ntaps * CAM__CONV_OC_BLOCK;
     size_t pair_bytes = 2 * block * sizeof(float);
     int o, pc, px, k, g0, g1, gstep = oc1 - oc0;
+    /* stride 1 along x on rows of >= CAM__CONV512_ROW_MIN pixels: row tiles
+       (see cam__conv_tile_avx512); narrower maps keep tiles across rows */
+    int rowt = p->sw == 1 && p->ow >= CAM__CONV512_ROW_MIN;
     /* Large weights (more than CAM__CONV512_WGROUP bytes in [oc0, oc1),
        e.g. 512->512 3x3: 9.4 MB) are walked in groups of block pairs that fit
        in L2 next to the input chunk, each group over all pixel chunks: the
@@ -1856,11 +1936,23 @@ CAM__KFN void cam__conv_tiles_avx512(const cam__conv_params *p, int oc0, int oc1
                the group on the first chunk, the next group's on the last */
             int pf_next = o + 2 * CAM__CONV_OC_BLOCK < g1 ? pc == px0 : pe == px1;
             int nrows = oc1 - o < 2 * CAM__CONV_OC_BLOCK ? oc1 - o : 2 * CAM__CONV_OC_BLOCK;
-            int two = nrows > CAM__CONV_OC_BLOCK, tile = 0, npx;
+            int two = nrows > CAM__CONV_OC_BLOCK, tile = 0, npx, seg_end = pc, sbase = 0, swide = 0, stile = 0;
             for (px = pc; px < pe; px += npx, ++tile) {
                 const float *ip[CAM__CONV512_PX_TILE];
                 int oy = px / p->ow, ox = px % p->ow;
                 npx = base + (tile < wide);
+                if (rowt) {
+                    /* row tiles: each row's part of the chunk is cut into
+                       nearly equal tiles that end at the row's end */
+                    if (px == seg_end) {
+                        int sl, nt;
+                        seg_end = (oy + 1) * p->ow < pe ? (oy + 1) * p->ow : pe;
+                        sl = seg_end - px;
+                        nt = (sl + CAM__CONV512_PX_TILE - 1) / CAM__CONV512_PX_TILE;
+                        sbase = sl / nt, swide = sl % nt, stile = 0;
+                    }
+                    npx = sbase + (stile++ < swide);
+                }
                 for (k = 0; k < npx; ++k) {
                     ip[k] = p->in + (size_t)oy * p->sh * p->iw + (size_t)ox * p->sw;
                     if (++ox == p->ow) ox = 0, ++oy;
@@ -1872,7 +1964,8 @@ CAM__KFN void cam__conv_tiles_avx512(const cam__conv_params *p, int oc0, int oc1
                 const float *pf = wp;
                 if (pf_next && tile < 2 && o + (2 + tile) * CAM__CONV_OC_BLOCK < p->oc)
                     pf = wp + (size_t)(2 + tile) * block;
-                cam__conv_tile_n_avx512(p, wp, block, pf, ip, toff, ntaps, ihw, o, nrows, ohw, px, npx, two);
+                if (rowt) cam__conv_rtile_n_avx512(p, wp, block, pf, ip, toff, ntaps, ihw, o, nrows, ohw, px, npx, two);
+                else cam__conv_tile_n_avx512(p, wp, block, pf, ip, toff, ntaps, ihw, o, nrows, ohw, px, npx, two);
             }
         }
     }

@@ -224,6 +224,18 @@ static void test_conv(test_ctx *t, rng *r)
         {3, 32, 3, 100, 3, 3, 2, 2, 1, 1, CAM__ACT_CLIP, 1, 1},
         {3, 20, 2, 53, 3, 3, 1, 1, 1, 1, CAM__ACT_TANH, 1, 0},
         {2, 36, 2, 97, 3, 2, 2, 2, 1, 2, CAM__ACT_HARDSWISH, 0, 1},
+        /* weights over CAM__CONV512_WGROUP (640 KB) and more than one pixel
+           chunk: the AVX-512 tiles loop over channel groups outside the
+           chunks (groups of one pair here, of four pairs + a tail below) */
+        {288, 80, 11, 13, 3, 3, 1, 1, 1, 1, CAM__ACT_RELU, 1, 1},
+        {128, 176, 10, 11, 3, 3, 1, 1, 1, 1, CAM__ACT_NONE, 1, 0},
+        /* stride 1 along x, rows >= 24 pixels (CAM__CONV512_ROW_MIN): AVX-512
+           row tiles that end at row ends (chunks of 96 cross rows), with
+           dilation, a 16-channel tail block, and 1x1 with >= 128 channels */
+        {40, 48, 5, 30, 3, 3, 1, 1, 1, 1, CAM__ACT_RELU, 1, 1},
+        {20, 36, 3, 61, 3, 3, 1, 1, 1, 1, CAM__ACT_LEAKY, 1, 1},
+        {24, 32, 4, 40, 3, 3, 2, 1, 2, 2, CAM__ACT_NONE, 0, 1},
+        {130, 32, 4, 25, 1, 1, 1, 1, 1, 1, CAM__ACT_RELU, 1, 0},
     };
     char name[160];
     int i;
