@@ -3715,6 +3715,221 @@ static const luaL_Reg cam_lua__svm_meta[] = {
     {NULL, NULL},
 };
 
+/* >>lua-eval */
+
+#define CAM_LUA_EVAL "cam.evaluator"
+
+/* A cam_eval accumulator: images stream through add(), summary() reads the
+   rates (the same numbers `cam eval --json` prints). */
+typedef struct cam_lua_eval {
+    cam_eval *ev;
+} cam_lua_eval;
+
+static cam_lua_eval *cam_lua__check_eval(lua_State *L, int idx)
+{
+    cam_lua_eval *e = (cam_lua_eval *)luaL_checkudata(L, idx, CAM_LUA_EVAL);
+    if (!e->ev)
+        luaL_argerror(L, idx, "evaluator is closed");
+    return e;
+}
+
+static int cam_lua_eval_close(lua_State *L)
+{
+    cam_lua_eval *e = (cam_lua_eval *)luaL_checkudata(L, 1, CAM_LUA_EVAL);
+    cam_eval_free(e->ev);
+    e->ev = NULL;
+    return 0;
+}
+
+/* cam.evaluator([{convention = "paper" | "wsol", connectivity = 8 | 4,
+   tau = 0.2, iou = 0.5, top_k = 5, thresholds = 100}]) -> evaluator or nil,
+   message, code. */
+static int cam_lua_eval_new(lua_State *L)
+{
+    cam_eval_desc d;
+    cam_lua_eval *e;
+    cam_result r;
+    memset(&d, 0, sizeof d);
+    if (!lua_isnoneornil(L, 1)) {
+        luaL_checktype(L, 1, LUA_TTABLE);
+        d.rule.convention = (cam_convention)cam_lua__opt_enum(L, 1, "convention", cam_lua__convention_names, 0);
+        d.rule.connectivity = cam_lua__opt_int(L, 1, "connectivity", 8, 4, 8);
+        if (d.rule.connectivity != 4 && d.rule.connectivity != 8)
+            luaL_argerror(L, 1, "connectivity must be 4 or 8");
+        d.tau = cam_lua__opt_num(L, 1, "tau", 0.2);
+        d.iou = cam_lua__opt_num(L, 1, "iou", 0.5);
+        d.top_k = cam_lua__opt_int(L, 1, "top_k", 5, 1, 1 << 20);
+        d.n_thresholds = cam_lua__opt_int(L, 1, "thresholds", 100, 1, 100000);
+        if (!(d.tau > 0 && d.tau <= 1) || !(d.iou > 0 && d.iou <= 1))
+            luaL_argerror(L, 1, "tau and iou must be in (0, 1]");
+    }
+    e = (cam_lua_eval *)lua_newuserdatauv(L, sizeof *e, 0);
+    e->ev = NULL;
+    luaL_setmetatable(L, CAM_LUA_EVAL);
+    r = cam_eval_create(&d, &e->ev);
+    if (r != CAM_OK)
+        return cam_lua__fail(L, r, "cam_eval_create failed");
+    return 1;
+}
+
+/* Scratch that the collector frees, so an error raised halfway leaks nothing. */
+static void *cam_lua__scratch(lua_State *L, size_t size)
+{
+    return lua_newuserdatauv(L, size ? size : 1, 0);
+}
+
+/* The list at field `name` of table t as boxes (nil: 0 boxes). */
+static cam_box *cam_lua__field_boxes(lua_State *L, int t, const char *name, int *n)
+{
+    cam_box *b = NULL;
+    int i, top;
+    *n = 0;
+    if (lua_getfield(L, t, name) == LUA_TNIL) {
+        lua_pop(L, 1);
+        return NULL;
+    }
+    luaL_argcheck(L, lua_istable(L, -1), t, "gt must be a list of boxes");
+    top = lua_gettop(L);
+    *n = (int)luaL_len(L, top);
+    b = (cam_box *)cam_lua__scratch(L, sizeof(cam_box) * (size_t)*n);
+    lua_insert(L, top); /* keep the scratch below the list */
+    for (i = 0; i < *n; i++) {
+        lua_geti(L, top + 1, i + 1);
+        cam_lua__check_box(L, lua_gettop(L), &b[i]);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1); /* the list; the scratch stays on the stack until return */
+    return b;
+}
+
+/* evaluator:add{label = c, scores = tensor | {numbers}, gt = {boxes},
+   guesses = {{class = c, box = box}, ...}, map = tensor (h x w, the map of
+   class `label` in gt coordinates)} -> true, or nil, message, code. Every
+   field but label is optional: what is given is counted. Classes are 0-based
+   like the C API. */
+static int cam_lua_eval_add(lua_State *L)
+{
+    cam_lua_eval *e = cam_lua__check_eval(L, 1);
+    cam_eval_sample smp;
+    cam_result r;
+    int i, w = 0, h = 0;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    memset(&smp, 0, sizeof smp);
+    if (lua_getfield(L, 2, "label") != LUA_TNUMBER || !lua_isinteger(L, -1))
+        luaL_argerror(L, 2, "label must be an integer class");
+    smp.label = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    lua_getfield(L, 2, "scores");
+    if (cam_lua__test_tensor(L, -1)) {
+        cam_lua_tensor *t = cam_lua__test_tensor(L, -1);
+        smp.scores = t->data;
+        smp.n_classes = (int)t->count; /* the tensor stays referenced by the table */
+    } else if (lua_istable(L, -1)) {
+        int n = (int)luaL_len(L, -1), top = lua_gettop(L);
+        float *sc = (float *)cam_lua__scratch(L, sizeof(float) * (size_t)n);
+        for (i = 0; i < n; i++) {
+            lua_geti(L, top, i + 1);
+            sc[i] = (float)luaL_checknumber(L, -1);
+            lua_pop(L, 1);
+        }
+        smp.scores = sc;
+        smp.n_classes = n;
+    } else if (!lua_isnil(L, -1)) {
+        luaL_argerror(L, 2, "scores must be a tensor or a list of numbers");
+    }
+    smp.gt = cam_lua__field_boxes(L, 2, "gt", &smp.n_gt);
+    if (lua_getfield(L, 2, "guesses") == LUA_TTABLE) {
+        int n = (int)luaL_len(L, -1), top = lua_gettop(L);
+        int *cls = (int *)cam_lua__scratch(L, sizeof(int) * (size_t)n);
+        cam_box *bx = (cam_box *)cam_lua__scratch(L, sizeof(cam_box) * (size_t)n);
+        for (i = 0; i < n; i++) {
+            lua_geti(L, top, i + 1);
+            luaL_argcheck(L, lua_istable(L, -1), 2, "each guess must be {class = c, box = {...}}");
+            lua_getfield(L, -1, "class");
+            cls[i] = (int)luaL_checkinteger(L, -1);
+            lua_pop(L, 1);
+            lua_getfield(L, -1, "box");
+            cam_lua__check_box(L, lua_gettop(L), &bx[i]);
+            lua_pop(L, 2);
+        }
+        smp.guess_classes = cls;
+        smp.guess_boxes = bx;
+        smp.n_guesses = n;
+    }
+    lua_getfield(L, 2, "map");
+    if (!lua_isnil(L, -1)) {
+        const cam_lua_tensor *m = cam_lua__check_map(L, lua_gettop(L), &w, &h);
+        smp.map = m->data;
+        smp.map_w = w;
+        smp.map_h = h;
+    }
+    r = cam_eval_add(e->ev, &smp);
+    if (r != CAM_OK)
+        return cam_lua__fail(L, r, cam_eval_last_error(e->ev));
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* evaluator:summary() -> {images, top1_cls, top5_cls, top1_loc, top5_loc,
+   gt_known_loc, maxboxacc, maxboxacc_v2, best_tau}: the keys and meaning of
+   `cam eval --json` (cls and loc are error rates, the rest accuracies;
+   "top5" is top_k). */
+static int cam_lua_eval_summary(lua_State *L)
+{
+    cam_lua_eval *e = cam_lua__check_eval(L, 1);
+    cam_eval_summary s;
+    cam_result r = cam_eval_summarize(e->ev, &s);
+    if (r != CAM_OK)
+        return cam_lua__fail(L, r, cam_eval_last_error(e->ev));
+    lua_createtable(L, 0, 9);
+    lua_pushinteger(L, (lua_Integer)s.images);
+    lua_setfield(L, -2, "images");
+    lua_pushnumber(L, s.top1_cls_err);
+    lua_setfield(L, -2, "top1_cls");
+    lua_pushnumber(L, s.topk_cls_err);
+    lua_setfield(L, -2, "top5_cls");
+    lua_pushnumber(L, s.top1_loc_err);
+    lua_setfield(L, -2, "top1_loc");
+    lua_pushnumber(L, s.topk_loc_err);
+    lua_setfield(L, -2, "top5_loc");
+    lua_pushnumber(L, s.gt_known_loc);
+    lua_setfield(L, -2, "gt_known_loc");
+    lua_pushnumber(L, s.maxboxacc);
+    lua_setfield(L, -2, "maxboxacc");
+    lua_pushnumber(L, s.maxboxacc_v2);
+    lua_setfield(L, -2, "maxboxacc_v2");
+    lua_pushnumber(L, s.best_tau);
+    lua_setfield(L, -2, "best_tau");
+    return 1;
+}
+
+static int cam_lua_eval_tostring(lua_State *L)
+{
+    cam_lua_eval *e = (cam_lua_eval *)luaL_checkudata(L, 1, CAM_LUA_EVAL);
+    cam_eval_summary s;
+    if (!e->ev)
+        lua_pushstring(L, "cam.evaluator(closed)");
+    else if (cam_eval_summarize(e->ev, &s) == CAM_OK)
+        lua_pushfstring(L, "cam.evaluator(%d images)", (int)s.images);
+    else
+        lua_pushstring(L, "cam.evaluator");
+    return 1;
+}
+
+static const luaL_Reg cam_lua__eval_methods[] = {
+    {"add", cam_lua_eval_add},
+    {"summary", cam_lua_eval_summary},
+    {"close", cam_lua_eval_close},
+    {NULL, NULL},
+};
+
+static const luaL_Reg cam_lua__eval_meta[] = {
+    {"__gc", cam_lua_eval_close},
+    {"__close", cam_lua_eval_close},
+    {"__tostring", cam_lua_eval_tostring},
+    {NULL, NULL},
+};
+
 /* >>lua-module */
 
 static int cam_lua_supports_op(lua_State *L)
@@ -3766,6 +3981,7 @@ static const luaL_Reg cam_lua__functions[] = {
     {"svm_train", cam_lua_svm_train},
     {"svm_load", cam_lua_svm_load},
     {"svm_load_string", cam_lua_svm_load_string},
+    {"evaluator", cam_lua_eval_new},
     {NULL, NULL},
 };
 
@@ -3778,6 +3994,7 @@ int luaopen_cam(lua_State *L)
     cam_lua__new_class(L, CAM_LUA_IMAGE, cam_lua__image_meta, cam_lua__image_methods, NULL);
     cam_lua__new_class(L, CAM_LUA_GUARD, cam_lua__guard_meta, NULL, NULL);
     cam_lua__new_class(L, CAM_LUA_SVM, cam_lua__svm_meta, cam_lua__svm_methods, NULL);
+    cam_lua__new_class(L, CAM_LUA_EVAL, cam_lua__eval_meta, cam_lua__eval_methods, NULL);
     luaL_newlib(L, cam_lua__functions);
     lua_pushfstring(L, "%d.%d.%d", CAM_VERSION_MAJOR, CAM_VERSION_MINOR, CAM_VERSION_PATCH);
     lua_setfield(L, -2, "version");
