@@ -248,13 +248,138 @@ static int vis_forward(const char *cmd, cam_net *net, const float *x, int n, int
     return 0;
 }
 
+/* A liblinear model on the GAP features used as CAM class weights (paper
+   section 4: maps for classes the network never saw). Classes are the SVM's,
+   in its label order; scores are its decision values on GAP features (what
+   `cam features` writes by default). */
+typedef struct vis_svm {
+    cam_svm model;
+    float *w, *bias, *scores, *gap; /* n x K, n, n, K */
+    int n, k;
+} vis_svm;
+
+static void vis_svm_free(vis_svm *v)
+{
+    cam_svm_free(&v->model);
+    free(v->w), free(v->bias), free(v->scores), free(v->gap);
+    memset(v, 0, sizeof *v);
+}
+
+static int vis_svm_load(const char *cmd, const char *path, int k, vis_svm *v)
+{
+    cam_error err;
+    memset(v, 0, sizeof *v);
+    if (cam_svm_load(path, &v->model, &err) != CAM_OK)
+        return vis_fail(cmd, "%s: %s", path, err.message);
+    if (v->model.n_features != k) {
+        char why[96];
+        snprintf(why, sizeof why, "has %d features, the model's CAM layer has %d channels", v->model.n_features, k);
+        vis_svm_free(v);
+        return vis_fail(cmd, "%s: %s", path, why);
+    }
+    v->n = v->model.n_classes, v->k = k;
+    v->w = (float *)malloc(sizeof(float) * (size_t)v->n * k);
+    v->bias = (float *)malloc(sizeof(float) * (size_t)v->n);
+    v->scores = (float *)malloc(sizeof(float) * (size_t)v->n);
+    v->gap = (float *)malloc(sizeof(float) * (size_t)k);
+    if (!v->w || !v->bias || !v->scores || !v->gap || cam_svm_cam_weights(&v->model, v->w, v->bias) != CAM_OK) {
+        vis_svm_free(v);
+        return vis_fail(cmd, "%s: cannot use its weights%s", path, NULL);
+    }
+    return 0;
+}
+
+/* The SVM's decision values for image 0 of the last forward. */
+static cam_result vis_svm_scores(cam_net *net, const cam_head *head, vis_svm *v, cam_tensor *f)
+{
+    int c, k;
+    size_t hw, p;
+    cam_result r = cam_net_tensor(net, head->feature, f);
+    if (r != CAM_OK)
+        return r;
+    if (f->ndim != 4 || f->dims[1] != v->k)
+        return CAM_ERR_SHAPE;
+    hw = (size_t)(f->dims[2] * f->dims[3]);
+    for (k = 0; k < v->k; k++) {
+        const float *fk = (const float *)f->data + (size_t)k * hw;
+        double acc = 0;
+        for (p = 0; p < hw; p++)
+            acc += fk[p];
+        v->gap[k] = (float)(acc / (double)hw);
+    }
+    for (c = 0; c < v->n; c++) {
+        double acc = v->bias[c];
+        for (k = 0; k < v->k; k++)
+            acc += (double)v->w[(size_t)c * v->k + k] * v->gap[k];
+        v->scores[c] = (float)acc;
+    }
+    return CAM_OK;
+}
+
+/* Maps from the SVM's weights: the product at feature resolution, then onto
+   the image (or the input) and normalised after resizing. */
+static cam_result vis_svm_maps(cam_net *net, const cam_head *head, vis_svm *v, const int *classes, int n,
+                               const cam_map_desc *md, cam_maps *out)
+{
+    cam_tensor f;
+    float *fm = NULL;
+    int fh, fw, j, ow, oh;
+    cam_result r;
+    memset(out, 0, sizeof *out);
+    if ((r = vis_svm_scores(net, head, v, &f)) != CAM_OK)
+        return r;
+    fh = (int)f.dims[2], fw = (int)f.dims[3];
+    if (!classes && n > v->n)
+        n = v->n;
+    out->classes = (int *)malloc(sizeof(int) * n);
+    out->scores = (float *)malloc(sizeof(float) * n);
+    if (!out->classes || !out->scores)
+        return CAM_ERR_NOMEM;
+    if (classes)
+        memcpy(out->classes, classes, sizeof(int) * n);
+    else
+        cam_scores_topk(v->scores, v->n, n, out->classes, NULL);
+    for (j = 0; j < n; j++)
+        out->scores[j] = v->scores[out->classes[j]];
+    out->n = n;
+    ow = md->target == CAM_TARGET_FEATURE ? fw : md->transform->image_width;
+    oh = md->target == CAM_TARGET_FEATURE ? fh : md->transform->image_height;
+    out->width = ow, out->height = oh;
+    out->data = (float *)malloc(sizeof(float) * (size_t)ow * oh * n);
+    fm = md->target == CAM_TARGET_FEATURE ? out->data : (float *)malloc(sizeof(float) * (size_t)fw * fh * n);
+    if (!out->data || !fm)
+        return CAM_ERR_NOMEM;
+    r = cam_map_compute(v->w, v->n, v->k, (const float *)f.data, fw * fh, out->classes, n, md->rectify, fm);
+    for (j = 0; r == CAM_OK && fm != out->data && j < n; j++)
+        r = cam_map_resize_to_image(fm + (size_t)j * fw * fh, fw, fh, md->transform,
+                                    out->data + (size_t)j * ow * oh, md->interp);
+    for (j = 0; r == CAM_OK && md->normalize && j < n; j++)
+        cam_map_normalize(out->data + (size_t)j * ow * oh, (size_t)ow * oh, md->normalize);
+    if (fm != out->data)
+        free(fm);
+    return r;
+}
+
+/* A class's name: the SVM's integer label, or the model's cam.labels. */
+static const char *vis_class_label(const cam_net *net, const vis_svm *svm, int c, char *buf, size_t n)
+{
+    if (svm) {
+        snprintf(buf, n, "svm label %d", svm->model.labels[c]);
+        return buf;
+    }
+    return vis_label(net, c, buf, n);
+}
+
 /* Maps of the chosen method for image 0 of the last forward: CAM (W . F) or
    Backprop saliency (|dS_c/dx|, max over colour channels), which needs the
    preprocessed input again because it runs its own forward and reverse sweep. */
 static cam_result vis_method_maps(cam_net *net, int backprop, const float *x, int c, int h, int w,
-                                  const int *classes, int n, const cam_map_desc *md, cam_maps *out)
+                                  const int *classes, int n, const cam_map_desc *md, cam_maps *out,
+                                  const cam_head *head, vis_svm *svm)
 {
     cam_tensor t;
+    if (svm)
+        return vis_svm_maps(net, head, svm, classes, n, md, out);
     if (!backprop)
         return cam_net_maps(net, 0, classes, n, md, out);
     memset(&t, 0, sizeof t);
@@ -394,6 +519,9 @@ static const char map_help[] =
     "the largest connected component above T * max of each map.\n"
     "  --top K            maps of the K best classes (default 1)\n"
     "  --class C          map of class C (repeatable; replaces --top)\n"
+    "  --svm FILE         class weights from a liblinear model trained on GAP features\n"
+    "                     (cam features + liblinear-train: maps for classes the network never\n"
+    "                     saw, paper section 4); classes are the SVM's, in its label order\n"
     "  --method cam|backprop  class activation maps (default), or Backprop saliency\n"
     "                     (Simonyan et al. 2014: |dS_c/dpixel|, max over colour channels)\n"
     "  --out DIR          write DIR/<image>_cam.png (first class: heat map, box, caption)\n"
@@ -486,6 +614,10 @@ int cam_cmd_map(int argc, char **argv)
     static const char *const interp_names[] = {"bilinear", "bicubic", "nearest"};
     static const char *const mode_names[] = {"max", "range"};
     static const char *const method_names[] = {"cam", "backprop"};
+    const char *svm_path = NULL;
+    vis_svm svm_store, *svm = NULL;
+    cam_head head;
+    cam_tensor ft;
     const char *cmd = "map", *model = NULL, *out_dir = NULL, *save = NULL;
     const char **images;
     vis_model_opts mo;
@@ -532,6 +664,9 @@ int cam_cmd_map(int argc, char **argv)
         else if (!strcmp(a, "--method")) {
             MAP_NEED(i + 1 < argc && vis_pick(argv[i + 1], method_names, 2, &backprop), "cam or backprop")
             i++;
+        } else if (!strcmp(a, "--svm")) {
+            MAP_NEED(i + 1 < argc, "a liblinear model file")
+            svm_path = argv[++i];
         } else if (!strcmp(a, "--top")) {
             MAP_NEED(i + 1 < argc && vis_parse_int(argv[i + 1], 1, VIS_MAX_CLASSES, &top), "an integer in 1..64")
             i++;
@@ -593,16 +728,24 @@ int cam_cmd_map(int argc, char **argv)
         return 1;
     }
     {
-        cam_head head;
         if (cam_net_head(net, &head) != CAM_OK) {
             rc = vis_fail(cmd, "%s: no CAM head (%s)", model, cam_net_head_error(net));
             n_images = 0;
+        } else if (svm_path && backprop) {
+            rc = vis_fail(cmd, "--svm gives class weights for CAM: it does not combine with --method backprop%s%s",
+                          "", NULL);
+            n_images = 0;
+        } else if (svm_path && vis_svm_load(cmd, svm_path, head.n_channels, &svm_store)) {
+            rc = 1;
+            n_images = 0;
         } else {
+            svm = svm_path ? &svm_store : NULL;
             for (i = 0; i < n_classes; i++)
-                if (classes[i] >= head.n_classes) {
-                    char c[32];
+                if (classes[i] >= (svm ? svm->n : head.n_classes)) {
+                    char c[32], have[32];
                     snprintf(c, sizeof c, "%d", classes[i]);
-                    rc = vis_fail(cmd, "class %s is out of range (the model has %s classes)", c, NULL);
+                    snprintf(have, sizeof have, "%d", svm ? svm->n : head.n_classes);
+                    rc = vis_fail(cmd, "class %s is out of range (%s classes)", c, have);
                     n_images = 0;
                     break;
                 }
@@ -629,8 +772,10 @@ int cam_cmd_map(int argc, char **argv)
             rc = 1;
             break;
         }
+        if (svm && vis_svm_scores(net, &head, svm, &ft) == CAM_OK)
+            sc = svm->scores, nc = svm->n;
         if (vis_method_maps(net, backprop, in.x, in.c, in.h, in.w, n_classes ? classes : NULL,
-                            n_classes ? n_classes : top, &md, &maps) != CAM_OK) {
+                            n_classes ? n_classes : top, &md, &maps, &head, svm) != CAM_OK) {
             cam_maps_free(&maps);
             vis_input_free(&in);
             rc = vis_fail(cmd, "%s: maps failed: %s", images[i], cam_net_last_error(net));
@@ -660,7 +805,7 @@ int cam_cmd_map(int argc, char **argv)
                 rc = vis_fail(cmd, "boxes: %s%s", cam_result_str((cam_result)nb), NULL);
                 break;
             }
-            vis_label(net, c, lb, sizeof lb);
+            vis_class_label(net, svm, c, lb, sizeof lb);
             if (json) {
                 printf("%s{\"class\": %d, \"label\": ", j ? ", " : "", c);
                 json_str(stdout, lb);
@@ -702,7 +847,7 @@ int cam_cmd_map(int argc, char **argv)
             cam_maps top3;
             cam_box ib[5];
             int rank[5], nb = -1;
-            if (vis_method_maps(net, backprop, in.x, in.c, in.h, in.w, NULL, 3, &md, &top3) == CAM_OK) {
+            if (vis_method_maps(net, backprop, in.x, in.c, in.h, in.w, NULL, 3, &md, &top3, &head, svm) == CAM_OK) {
                 cam_ilsvrc_desc id;
                 memset(&id, 0, sizeof id);
                 id.box = bd;
@@ -735,7 +880,7 @@ int cam_cmd_map(int argc, char **argv)
             for (j = 0; caps && j < maps.n; j++) {
                 caps[j] = (char *)malloc(300);
                 if (caps[j])
-                    snprintf(caps[j], 300, "%s %.2f", vis_label(net, maps.classes[j], lb, sizeof lb),
+                    snprintf(caps[j], 300, "%s %.2f", vis_class_label(net, svm, maps.classes[j], lb, sizeof lb),
                              maps.classes[j] < nc ? prob[maps.classes[j]] : 0.0f);
             }
             vis_stem(images[i], stem, sizeof stem);
@@ -756,7 +901,8 @@ int cam_cmd_map(int argc, char **argv)
             cam_maps fm;
             memset(&raw, 0, sizeof raw);
             raw.target = CAM_TARGET_FEATURE;
-            if (vis_method_maps(net, backprop, in.x, in.c, in.h, in.w, maps.classes, maps.n, &raw, &fm) != CAM_OK) {
+            if (vis_method_maps(net, backprop, in.x, in.c, in.h, in.w, maps.classes, maps.n, &raw, &fm, &head, svm) !=
+                CAM_OK) {
                 rc = vis_fail(cmd, "%s: raw maps failed%s", images[i], NULL);
             } else {
                 size_t per = (size_t)fm.n * fm.width * fm.height;
@@ -798,6 +944,8 @@ int cam_cmd_map(int argc, char **argv)
             rc = vis_fail(cmd, "%s%s", err.message, NULL);
     }
     free(saved);
+    if (svm)
+        vis_svm_free(svm);
     cam_net_free(net);
     free(images);
     return rc;

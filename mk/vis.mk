@@ -31,5 +31,6 @@ VIS_NET_ARGS = models/fmnist-gap.onnx models/fmnist-gmp.onnx build/tv/input_b1.n
                build/tv/resnet18.onnx build/tv/squeezenet1_1.onnx
 
 TEST_PROGS += "$(RUN_PREFIX) $(BUILD)/test_vis_net $(VIS_NET_ARGS)" \
-              "$(PYTHON) tests/vis/test_cli.py $(BUILD)/cam $(VIS_TMP)/cli '$(RUN_PREFIX)'"
+              "$(PYTHON) tests/vis/test_cli.py $(BUILD)/cam $(VIS_TMP)/cli '$(RUN_PREFIX)'" \
+              "$(PYTHON) tests/vis/test_svm_map.py $(BUILD)/cam $(VIS_TMP)/svm '$(RUN_PREFIX)'"
 TEST_DEPS  += $(BUILD)/test_vis_net $(BUILD)/cam
