@@ -52,6 +52,11 @@ def main():
         ("mobilenet_v2", "build/tv/mobilenet_v2.onnx", "build/tv/input_b4.npy", 2, 5),
         ("squeezenet1_1", "build/tv/squeezenet1_1.onnx", "build/tv/input_b1.npy", 0, 3),
     ]
+    if os.environ.get("CAM_CHECK_BUILD") == "neon":
+        # Under qemu the three large networks take minutes each; the native run
+        # checks them, the emulated one keeps every backward operator through
+        # the small graphs, the shipped models and squeezenet1_1.
+        cases = [c for c in cases if c[0] not in ("resnet18", "googlenet", "mobilenet_v2")]
     for name, model, inp, image, cls in cases:
         if not os.path.exists(model) or not os.path.exists(inp):
             print("# grad_torch_%s skipped: %s not found" % (name, model))
