@@ -6,7 +6,7 @@
 # Runs apt-get through sudo when not root.
 set -e
 build_pkgs="make gcc g++ pkg-config lua5.4 liblua5.4-dev libsleef-dev libstb-dev"
-test_pkgs="python3 python3-numpy python3-scipy python3-torch python3-torchvision python3-onnx
+test_pkgs="python3 python3-numpy python3-scipy python3-pil python3-opencv python3-torch python3-torchvision python3-onnx
 libonnx-testdata dataset-fashion-mnist liblinear-tools gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross
 qemu-user clang libclang-rt-14-dev"
 case "${1:-build}" in
