@@ -581,12 +581,10 @@ int cam_cmd_eval(int argc, char **argv)
         /* class scores: the network's logits, or the SVM on GAP features */
         if (o.svm_path) {
             int k, c;
-            size_t hw = (size_t)fh * fw, p;
-            for (k = 0; k < K; k++) {
-                const float *fk = (const float *)f.data + (size_t)k * hw;
-                double acc = 0;
-                for (p = 0; p < hw; p++) acc += fk[p];
-                feat[k] = (float)(acc / (double)hw);
+            if ((res = cam_net_features(net, CAM_POOL_AVG, feat, NULL, NULL)) != CAM_OK) {
+                cam_image_free(&img);
+                eval_fail("%s: GAP features: %s", path, cam_net_last_error(net));
+                goto done;
             }
             for (c = 0; c < n_classes; c++) {
                 double acc = Wb[c];

@@ -289,35 +289,30 @@ static int vis_svm_load(const char *cmd, const char *path, int k, vis_svm *v)
     return 0;
 }
 
-/* The SVM's decision values for image 0 of the last forward. */
-static cam_result vis_svm_scores(cam_net *net, const cam_head *head, vis_svm *v, cam_tensor *f)
+/* The SVM's decision values for the last forward (one image): its weight
+   rows against the GAP features. */
+static cam_result vis_svm_scores(cam_net *net, vis_svm *v)
 {
-    int c, k;
-    size_t hw, p;
-    cam_result r = cam_net_tensor(net, head->feature, f);
+    int n, k, c, j;
+    cam_result r = cam_net_features(net, CAM_POOL_AVG, NULL, &n, &k);
     if (r != CAM_OK)
         return r;
-    if (f->ndim != 4 || f->dims[1] != v->k)
+    if (n != 1 || k != v->k)
         return CAM_ERR_SHAPE;
-    hw = (size_t)(f->dims[2] * f->dims[3]);
-    for (k = 0; k < v->k; k++) {
-        const float *fk = (const float *)f->data + (size_t)k * hw;
-        double acc = 0;
-        for (p = 0; p < hw; p++)
-            acc += fk[p];
-        v->gap[k] = (float)(acc / (double)hw);
-    }
+    if ((r = cam_net_features(net, CAM_POOL_AVG, v->gap, NULL, NULL)) != CAM_OK)
+        return r;
     for (c = 0; c < v->n; c++) {
         double acc = v->bias[c];
-        for (k = 0; k < v->k; k++)
-            acc += (double)v->w[(size_t)c * v->k + k] * v->gap[k];
+        for (j = 0; j < v->k; j++)
+            acc += (double)v->w[(size_t)c * v->k + j] * v->gap[j];
         v->scores[c] = (float)acc;
     }
     return CAM_OK;
 }
 
 /* Maps from the SVM's weights: the product at feature resolution, then onto
-   the image (or the input) and normalised after resizing. */
+   the image (or the input) and normalised after resizing. v->scores must hold
+   this forward's decision values (vis_svm_scores). */
 static cam_result vis_svm_maps(cam_net *net, const cam_head *head, vis_svm *v, const int *classes, int n,
                                const cam_map_desc *md, cam_maps *out)
 {
@@ -326,8 +321,10 @@ static cam_result vis_svm_maps(cam_net *net, const cam_head *head, vis_svm *v, c
     int fh, fw, j, ow, oh;
     cam_result r;
     memset(out, 0, sizeof *out);
-    if ((r = vis_svm_scores(net, head, v, &f)) != CAM_OK)
+    if ((r = cam_net_tensor(net, head->feature, &f)) != CAM_OK)
         return r;
+    if (f.ndim != 4 || f.dims[1] != v->k)
+        return CAM_ERR_SHAPE;
     fh = (int)f.dims[2], fw = (int)f.dims[3];
     if (!classes && n > v->n)
         n = v->n;
@@ -617,7 +614,6 @@ int cam_cmd_map(int argc, char **argv)
     const char *svm_path = NULL;
     vis_svm svm_store, *svm = NULL;
     cam_head head;
-    cam_tensor ft;
     const char *cmd = "map", *model = NULL, *out_dir = NULL, *save = NULL;
     const char **images;
     vis_model_opts mo;
@@ -772,8 +768,14 @@ int cam_cmd_map(int argc, char **argv)
             rc = 1;
             break;
         }
-        if (svm && vis_svm_scores(net, &head, svm, &ft) == CAM_OK)
+        if (svm) {
+            if (vis_svm_scores(net, svm) != CAM_OK) {
+                vis_input_free(&in);
+                rc = vis_fail(cmd, "%s: SVM scores failed: %s", images[i], cam_net_last_error(net));
+                break;
+            }
             sc = svm->scores, nc = svm->n;
+        }
         if (vis_method_maps(net, backprop, in.x, in.c, in.h, in.w, n_classes ? classes : NULL,
                             n_classes ? n_classes : top, &md, &maps, &head, svm) != CAM_OK) {
             cam_maps_free(&maps);
