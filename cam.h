@@ -2599,6 +2599,14 @@ CAM__ENG_FN void cam__eng_vec_exp(const float *x, float *y, size_t n)
 #define cam__k_vec_exp cam__eng_vec_exp
 #define CAM__OCB 8
 #endif
+/* Output channels a conv task gets in multiples of: the AVX-512 tiles are
+   32 channels (two blocks) wide, and a task holding one block alone runs
+   16-wide tiles at ~3/4 of their speed (12 broadcasts per 12 FMAs). */
+#if defined(CAM__SIMD_AVX512)
+#define CAM__OC_TASK (2 * CAM__OCB)
+#else
+#define CAM__OC_TASK CAM__OCB
+#endif
 
 /* >>threads-glue */
 #ifdef CAM__THREADPOOL_INCLUDED
@@ -3658,15 +3666,27 @@ static void cam__set_d(cam_tensor *t, int64_t i, double v)
 /* Tasks handed to the thread pool. */
 typedef struct cam__conv_task {
     cam__conv_params cp;
-    int oc_per, px_per, n_oc_tasks, ohw;
+    int oc_per, n_px, n_oc_tasks, ohw;
 } cam__conv_task;
+
+/* Start of pixel part i of n: near-equal parts, cut at whole AVX2/NEON
+   tiles where the build has them (tails only at the end of the map). */
+static int cam__conv_px_start(int i, int n, int ohw)
+{
+    int px = (int)((int64_t)i * ohw / n);
+#ifdef CAM__CONV_PX_TILE
+    if (i < n)
+        px = px / CAM__CONV_PX_TILE * CAM__CONV_PX_TILE;
+#endif
+    return px;
+}
 
 static void cam__conv_task_fn(void *ctx, int task, int thread)
 {
     cam__conv_task *t = (cam__conv_task *)ctx;
-    int oc0 = (task % t->n_oc_tasks) * t->oc_per, px0 = (task / t->n_oc_tasks) * t->px_per;
+    int oc0 = (task % t->n_oc_tasks) * t->oc_per, pi = task / t->n_oc_tasks;
     int oc1 = oc0 + t->oc_per > t->cp.oc ? t->cp.oc : oc0 + t->oc_per;
-    int px1 = px0 + t->px_per > t->ohw ? t->ohw : px0 + t->px_per;
+    int px0 = cam__conv_px_start(pi, t->n_px, t->ohw), px1 = cam__conv_px_start(pi + 1, t->n_px, t->ohw);
     (void)thread;
     if (oc0 < oc1 && px0 < px1)
         cam__k_conv(&t->cp, oc0, oc1, px0, px1);
@@ -3785,11 +3805,15 @@ static void cam__exec_conv_dense(cam_net *net, cam__step *s)
     const float *res = s->res >= 0 ? (const float *)CAM__VT(s->res)->data : NULL;
     size_t pf = cam__k_conv_packed_floats((int)ocg, (int)icg, (int)p[7], (int)p[8]);
     cam__conv_task t;
-    int64_t n, g, n_ocb = (ocg + CAM__OCB - 1) / CAM__OCB, wbytes = ocg * icg * p[7] * p[8], ibytes = icg * ph * pw;
+    int64_t n, g, n_ocb = (ocg + CAM__OC_TASK - 1) / CAM__OC_TASK, wbytes = ocg * icg * p[7] * p[8], ibytes = icg * ph * pw;
     int n_oc_tasks = 1, n_px = 1, T = net->threads > 1 ? net->threads * 4 : 1;
     if (T > 1) {
         if (wbytes > ibytes) {
-            n_oc_tasks = (int)(n_ocb < T ? n_ocb : T);
+            /* at least min(n_ocb, T) tasks of whole channel units; no
+               pixel split where the units alone give enough tasks (each
+               pixel part reads all of its channels' weights again) */
+            int64_t units_per = n_ocb / T > 1 ? n_ocb / T : 1;
+            n_oc_tasks = (int)((n_ocb + units_per - 1) / units_per);
             n_px = (T + n_oc_tasks - 1) / n_oc_tasks;
         } else {
             n_px = T;
@@ -3801,14 +3825,13 @@ static void cam__exec_conv_dense(cam_net *net, cam__step *s)
             n_px = 1;
     }
     memset(&t, 0, sizeof t);
-    t.oc_per = (int)(((n_ocb + n_oc_tasks - 1) / n_oc_tasks) * CAM__OCB);
+    t.oc_per = (int)(((n_ocb + n_oc_tasks - 1) / n_oc_tasks) * CAM__OC_TASK);
     t.n_oc_tasks = (int)((ocg + t.oc_per - 1) / t.oc_per);
-    t.px_per = (int)((ohw + n_px - 1) / n_px);
-#ifdef CAM__CONV_PX_TILE
-    /* whole pixel tiles per task: tails only at the end of the map */
-    t.px_per = (t.px_per + CAM__CONV_PX_TILE - 1) / CAM__CONV_PX_TILE * CAM__CONV_PX_TILE;
-#endif
-    n_px = (int)((ohw + t.px_per - 1) / t.px_per);
+    /* A task count the threads divide (5 equal tasks on 2 threads run
+       3 + 2, a 1.67x speed-up): more pixel splits where the map allows. */
+    while ((t.n_oc_tasks * n_px) % net->threads != 0 && (n_px + 1) * 16 <= ohw)
+        n_px++;
+    t.n_px = n_px;
     t.ohw = (int)ohw;
     t.cp.ic = (int)icg;
     t.cp.ih = (int)ph;

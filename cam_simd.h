@@ -2091,6 +2091,114 @@ CAM__KFN void cam__conv_avx512(const cam__conv_params *p, int oc0, int oc1, int 
     }
     cam__conv_tiles_avx512(p, oc0, oc1, px0, px1, toff, ntaps);
 }
+
+/* >>kernel-depthwise-avx512
+   3x3 depthwise conv (MobileNet's), stride 1 or 2 along x, any dilation and
+   padding: the AVX2 kernel's plan on 16 lanes. Per channel the plane is
+   copied into a zero-bordered stack scratch (columns for whole 16-pixel
+   vectors), then each output vector sums its 9 taps in (ky, kx) order from
+   zero, + bias, + res, act: per element the AVX2 kernel's operations, so
+   both builds give the same bits. Stride 1 vertically does two output rows
+   per pass (4 input rows loaded once). NONE, RELU and CLIP are applied in
+   the store; other activations in a pass over the plane (still in L1/L2).
+   Returns 0 (nothing done) for other kernels or planes over the scratch. */
+CAM__INLINE __m512 cam__dw512_ld(const float *q, const int s2)
+{
+    return s2 ? cam__ld512_s(q, 2) : _mm512_loadu_ps(q);
+}
+
+CAM__INLINE __m512 cam__dw512_epi(__m512 a, const __m512 *vb, const float *r, __mmask16 m, const cam__act_params *act,
+                                  int fused)
+{
+    if (vb) a = _mm512_add_ps(a, *vb); /* only with a bias, as AVX2 (-0 + 0 is +0) */
+    if (r) a = _mm512_add_ps(a, _mm512_maskz_loadu_ps(m, r));
+    if (!fused) return a;
+    if (act->kind == CAM__ACT_RELU) return _mm512_max_ps(a, _mm512_setzero_ps());
+    if (act->kind == CAM__ACT_CLIP)
+        return _mm512_min_ps(_mm512_max_ps(a, _mm512_set1_ps(act->a)), _mm512_set1_ps(act->b));
+    return a;
+}
+
+#define CAM__DW512_TAPS3(acc, q, w0, w1, w2)                                       \
+    acc = _mm512_fmadd_ps(cam__dw512_ld(q, S2), w0, acc);                            \
+    acc = _mm512_fmadd_ps(cam__dw512_ld((q) + d1, S2), w1, acc);                     \
+    acc = _mm512_fmadd_ps(cam__dw512_ld((q) + d2, S2), w2, acc);
+
+CAM__INLINE void cam__dw3_plane_avx512(const cam__dwconv_params *p, const float *scratch, int W, const float *wc,
+                                       const float *bias, float *oc, const float *rc, int fused, const int S2)
+{
+    const __m512 w0 = _mm512_set1_ps(wc[0]), w1 = _mm512_set1_ps(wc[1]), w2 = _mm512_set1_ps(wc[2]);
+    const __m512 w3 = _mm512_set1_ps(wc[3]), w4 = _mm512_set1_ps(wc[4]), w5 = _mm512_set1_ps(wc[5]);
+    const __m512 w6 = _mm512_set1_ps(wc[6]), w7 = _mm512_set1_ps(wc[7]), w8 = _mm512_set1_ps(wc[8]);
+    const __m512 vbias = _mm512_set1_ps(bias ? *bias : 0.0f), *vb = bias ? &vbias : NULL;
+    const int d1 = p->dw, d2 = 2 * p->dw, dW = p->dh * W, pair = p->sh == 1 && p->dh == 1;
+    const int sx = S2 ? 2 : 1;
+    int oy, ox;
+    for (oy = 0; oy < p->oh; oy += 1 + (pair && oy + 1 < p->oh)) {
+        const float *r0 = scratch + (size_t)oy * p->sh * W;
+        float *oa = oc + (size_t)oy * p->ow;
+        const float *ra = rc ? rc + (size_t)oy * p->ow : NULL;
+        if (pair && oy + 1 < p->oh) {
+            for (ox = 0; ox < p->ow; ox += 16) {
+                const float *q0 = r0 + ox * sx, *q1 = q0 + W, *q2 = q1 + W, *q3 = q2 + W;
+                __mmask16 m = p->ow - ox >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (p->ow - ox)) - 1u);
+                __m512 a = _mm512_setzero_ps(), b = a, x;
+                CAM__DW512_TAPS3(a, q0, w0, w1, w2)
+                x = cam__dw512_ld(q1, S2); a = _mm512_fmadd_ps(x, w3, a); b = _mm512_fmadd_ps(x, w0, b);
+                x = cam__dw512_ld(q1 + d1, S2); a = _mm512_fmadd_ps(x, w4, a); b = _mm512_fmadd_ps(x, w1, b);
+                x = cam__dw512_ld(q1 + d2, S2); a = _mm512_fmadd_ps(x, w5, a); b = _mm512_fmadd_ps(x, w2, b);
+                x = cam__dw512_ld(q2, S2); a = _mm512_fmadd_ps(x, w6, a); b = _mm512_fmadd_ps(x, w3, b);
+                x = cam__dw512_ld(q2 + d1, S2); a = _mm512_fmadd_ps(x, w7, a); b = _mm512_fmadd_ps(x, w4, b);
+                x = cam__dw512_ld(q2 + d2, S2); a = _mm512_fmadd_ps(x, w8, a); b = _mm512_fmadd_ps(x, w5, b);
+                CAM__DW512_TAPS3(b, q3, w6, w7, w8)
+                _mm512_mask_storeu_ps(oa + ox, m, cam__dw512_epi(a, vb, ra ? ra + ox : NULL, m, &p->act, fused));
+                _mm512_mask_storeu_ps(oa + p->ow + ox, m,
+                                      cam__dw512_epi(b, vb, ra ? ra + p->ow + ox : NULL, m, &p->act, fused));
+            }
+        } else {
+            for (ox = 0; ox < p->ow; ox += 16) {
+                const float *q0 = r0 + ox * sx, *q1 = q0 + dW, *q2 = q1 + dW;
+                __mmask16 m = p->ow - ox >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (p->ow - ox)) - 1u);
+                __m512 a = _mm512_setzero_ps();
+                CAM__DW512_TAPS3(a, q0, w0, w1, w2)
+                CAM__DW512_TAPS3(a, q1, w3, w4, w5)
+                CAM__DW512_TAPS3(a, q2, w6, w7, w8)
+                _mm512_mask_storeu_ps(oa + ox, m, cam__dw512_epi(a, vb, ra ? ra + ox : NULL, m, &p->act, fused));
+            }
+        }
+    }
+}
+#undef CAM__DW512_TAPS3
+
+CAM__KFN int cam__dwconv3_avx512(const cam__dwconv_params *p, int c0, int c1)
+{
+    float scratch[CAM__PLANE_SCRATCH];
+    size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow, i;
+    long long owv = (p->ow + 15) / 16 * 16, h, w;
+    int c, fused = p->act.kind == CAM__ACT_NONE || p->act.kind == CAM__ACT_RELU || p->act.kind == CAM__ACT_CLIP;
+    if (p->kh != 3 || p->kw != 3 || (p->sw != 1 && p->sw != 2) || p->oh < 1 || p->ow < 1) return 0;
+    /* rows and columns the vector loops read (cam__ld512_s reads q[0..30]) */
+    h = (long long)(p->oh - 1) * p->sh + 2LL * p->dh + 1;
+    w = (owv - 1) * p->sw + 2LL * p->dw + 1;
+    if (h < (long long)p->pt + p->ih) h = (long long)p->pt + p->ih;
+    if (w < (long long)p->pl + p->iw) w = (long long)p->pl + p->iw;
+    if (h * w > CAM__PLANE_SCRATCH) return 0;
+    cam__plane_borders(scratch, p->ih, p->iw, p->pt, p->pl, (int)h, (int)w, 0.0f);
+    for (c = c0; c < c1; ++c) {
+        float *oc = p->out + (size_t)c * ohw;
+        const float *rc = p->res ? p->res + (size_t)c * ohw : NULL;
+        cam__plane_copy(scratch, p->in + (size_t)c * ihw, p->ih, p->iw, p->pt, p->pl, (int)w);
+        if (p->sw == 2)
+            cam__dw3_plane_avx512(p, scratch, (int)w, p->w + (size_t)c * 9, p->bias ? p->bias + c : NULL, oc, rc, fused, 1);
+        else
+            cam__dw3_plane_avx512(p, scratch, (int)w, p->w + (size_t)c * 9, p->bias ? p->bias + c : NULL, oc, rc, fused, 0);
+        for (i = 0; !fused && i < ohw; i += 16) {
+            __mmask16 m = ohw - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (ohw - i)) - 1u);
+            _mm512_mask_storeu_ps(oc + i, m, cam__act512(_mm512_maskz_loadu_ps(m, oc + i), &p->act));
+        }
+    }
+    return 1;
+}
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -2110,7 +2218,13 @@ CAM__KFN void cam__conv(const cam__conv_params *p, int oc0, int oc1, int px0, in
     CAM__PICK(cam__conv)(p, oc0, oc1, px0, px1);
 #endif
 }
-CAM__KFN void cam__dwconv(const cam__dwconv_params *p, int c0, int c1) { CAM__PICK(cam__dwconv)(p, c0, c1); }
+CAM__KFN void cam__dwconv(const cam__dwconv_params *p, int c0, int c1)
+{
+#if defined(CAM__SIMD_AVX512)
+    if (cam__dwconv3_avx512(p, c0, c1)) return;
+#endif
+    CAM__PICK(cam__dwconv)(p, c0, c1);
+}
 CAM__KFN void cam__pool2d(const cam__pool_params *p, int c0, int c1) { CAM__PICK(cam__pool2d)(p, c0, c1); }
 CAM__KFN void cam__gemm_nt(int m, int n, int k, const float *a, int lda, const float *b, int ldb,
                            const float *bias, float *c, int ldc, const cam__act_params *act, int n0, int n1)

@@ -271,7 +271,7 @@ static void test_conv(test_ctx *t, rng *r)
 static void test_dwconv(test_ctx *t, rng *r)
 {
     int i;
-    for (i = 0; i < 60; ++i) {
+    for (i = 0; i < 120; ++i) {
         cam__dwconv_params p;
         size_t insz, outsz, j;
         float *in, *w, *bias, *res, *ref, *out;
