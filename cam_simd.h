@@ -1471,7 +1471,9 @@ CAM__KFN int cam__conv1x1_avx2(const cam__conv_params *p, int oc0, int oc1, int 
    4 channels x 24 pixels, per (ic, tap) step 3 (strided) loads, 4 weight
    broadcasts, 12 FMAs, no transpose. Same per-element FMA chain as the 6x16
    tile; row pieces shorter than a tile go to the general tiles. */
+#ifndef CAM__CONV_ROW_MAX_K
 #define CAM__CONV_ROW_MAX_K 64
+#endif
 #define CAM__CONV_ROW_TILE(LD)                                                           \
     for (c = 0; c < p->ic; ++c, ib += ihw)                                               \
         for (t = 0; t < ntaps; ++t, wp += CAM__CONV_OC_BLOCK) {                          \
