@@ -603,6 +603,18 @@ CAM_API int cam_map_boxes(const float *map, int w, int h, const cam_box_desc *de
    failed. Boxes and counts equal cam_map_boxes() on each map. */
 CAM_API cam_result cam_net_boxes(cam_net *net, const cam_maps *maps, const cam_box_desc *desc, cam_box *boxes,
                                  int max_boxes, int *counts);
+/* Boxes of the maps cam_net_maps(net, b, classes, n_classes, desc, ...)
+   would give, without keeping the maps (localization over many images):
+   each map is resampled into a scratch map of the thread that boxes it,
+   while it is in cache. Classes (given, or the best n_classes by score) go
+   to classes_out (n_classes ints); the rest as cam_net_boxes(): boxes of
+   map i at boxes[i * max_boxes ...], counts[i] its cam_map_boxes() return
+   value; boxes equal cam_map_boxes() on cam_net_maps()'s maps. Scratch (one
+   map plus cam_map_boxes scratch per thread, the maps before resampling)
+   is kept by the net; once it exists a call allocates nothing. */
+CAM_API cam_result cam_net_map_boxes(cam_net *net, int b, const int *classes, int n_classes,
+                                     const cam_map_desc *desc, const cam_box_desc *bdesc, int *classes_out,
+                                     cam_box *boxes, int max_boxes, int *counts);
 
 typedef struct cam_ilsvrc_desc {
     double tight; /* 0: 0.5 of max */
@@ -6128,7 +6140,7 @@ CAM_API cam_result cam_map_compute(const float *weights, int n_weight_rows, int 
    and of features stays in L1 while the group's tiles pass over it), then
    the group is transposed into out's class-major rows. relu: rectify after. */
 #ifndef CAM__MAPC_KC
-#define CAM__MAPC_KC 64
+#define CAM__MAPC_KC 128
 #endif
 #define CAM__MAPC_GROUP ((56 + CAM__MAPC_PX - 1) / CAM__MAPC_PX)
 
@@ -6146,10 +6158,17 @@ static void cam__map_packed(const float *wp, int k, const float *f, int hw, int 
             int gn = hw - g0 < CAM__MAPC_GROUP * CAM__MAPC_PX ? hw - g0 : CAM__MAPC_GROUP * CAM__MAPC_PX;
             for (k0 = 0; k0 < k; k0 += CAM__MAPC_KC) {
                 int kc = k - k0 < CAM__MAPC_KC ? k - k0 : CAM__MAPC_KC;
+                /* the next chunk of weights (this block's or the next
+                   one's), one line per k step of the first tiles: the
+                   packed copy is cold after a forward pass */
+                const float *next = wb + (size_t)(k0 + kc) * CAM__MAPC_CB;
+                size_t left = (size_t)(b1 - b) * k * CAM__MAPC_CB - (size_t)(k0 + kc) * CAM__MAPC_CB;
                 for (t = 0; t * CAM__MAPC_PX < gn; t++) {
                     int np = gn - t * CAM__MAPC_PX < CAM__MAPC_PX ? gn - t * CAM__MAPC_PX : CAM__MAPC_PX;
+                    size_t at = (size_t)t * kc * 16;
                     cam__mapc_tile(wb + (size_t)k0 * CAM__MAPC_CB, kc, f + (size_t)k0 * hw + g0 + t * CAM__MAPC_PX,
-                                   hw, np, buf + (size_t)t * CAM__MAPC_PX * CAM__MAPC_CB, k0 == 0);
+                                   hw, np, buf + (size_t)t * CAM__MAPC_PX * CAM__MAPC_CB, k0 == 0,
+                                   g0 == 0 && at + (size_t)kc * 16 <= left ? next + at : NULL);
                 }
             }
             for (c = lo; c < hi; c++) {
@@ -6247,12 +6266,17 @@ static void cam__vis_resample_map(const float *src, int sw, int sh, float *dst, 
                 if (slot_row[sl] != r) {
                     const float *sr = src + (size_t)r * sw;
                     float *o = ring[sl];
-                    for (x = 0; x < xn; x++) {
-                        const cam__vis_taps *t = &xt[x];
-                        float v = 0.0f;
-                        for (j = 0; j < nt; j++)
-                            v += sr[t->idx[j]] * t->w[j];
-                        o[x] = v;
+                    if (nt == 2) { /* the loop below for two taps, written out */
+                        for (x = 0; x < xn; x++)
+                            o[x] = (0.0f + sr[xt[x].idx[0]] * xt[x].w[0]) + sr[xt[x].idx[1]] * xt[x].w[1];
+                    } else {
+                        for (x = 0; x < xn; x++) {
+                            const cam__vis_taps *t = &xt[x];
+                            float v = 0.0f;
+                            for (j = 0; j < nt; j++)
+                                v += sr[t->idx[j]] * t->w[j];
+                            o[x] = v;
+                        }
                     }
                     slot_row[sl] = r;
                 }
@@ -6260,11 +6284,25 @@ static void cam__vis_resample_map(const float *src, int sw, int sh, float *dst, 
             }
             x = 0;
 #ifdef CAM__VIS_AVX2
-            for (; x + 8 <= xn; x += 8) {
-                __m256 acc = _mm256_mul_ps(_mm256_set1_ps(yt.w[0]), _mm256_loadu_ps(rows[0] + x));
-                for (i = 1; i < nty; i++)
-                    acc = _mm256_fmadd_ps(_mm256_set1_ps(yt.w[i]), _mm256_loadu_ps(rows[i] + x), acc);
-                _mm256_storeu_ps(d + x, acc);
+            /* the tap count is fixed per call: one loop each, no inner loop */
+            if (nty == 2) {
+                const __m256 w0 = _mm256_set1_ps(yt.w[0]), w1 = _mm256_set1_ps(yt.w[1]);
+#if defined(__AVX512F__) && !defined(CAM_NO_SIMD)
+                const __m512 v0 = _mm512_set1_ps(yt.w[0]), v1 = _mm512_set1_ps(yt.w[1]);
+                for (; x + 16 <= xn; x += 16)
+                    _mm512_storeu_ps(d + x, _mm512_fmadd_ps(v1, _mm512_loadu_ps(rows[1] + x),
+                                                            _mm512_mul_ps(v0, _mm512_loadu_ps(rows[0] + x))));
+#endif
+                for (; x + 8 <= xn; x += 8)
+                    _mm256_storeu_ps(d + x, _mm256_fmadd_ps(w1, _mm256_loadu_ps(rows[1] + x),
+                                                            _mm256_mul_ps(w0, _mm256_loadu_ps(rows[0] + x))));
+            } else {
+                for (; x + 8 <= xn; x += 8) {
+                    __m256 acc = _mm256_mul_ps(_mm256_set1_ps(yt.w[0]), _mm256_loadu_ps(rows[0] + x));
+                    for (i = 1; i < nty; i++)
+                        acc = _mm256_fmadd_ps(_mm256_set1_ps(yt.w[i]), _mm256_loadu_ps(rows[i] + x), acc);
+                    _mm256_storeu_ps(d + x, acc);
+                }
             }
 #endif
             for (; x < xn; x++) {
@@ -6318,6 +6356,47 @@ CAM_API size_t cam_map_range(const float *map, size_t n, float *mn, float *mx)
     float lo = FLT_MAX, hi = -FLT_MAX;
     size_t i = 0, cnt = 0;
 #ifdef CAM__VIS_AVX2
+    if (n >= 32) {
+        /* Fast path for maps without NaN or inf (the usual case): four
+           independent min/max pairs and a NaN flag; max_ps / min_ps return
+           their second operand when the first is NaN, so NaN never enters.
+           Any NaN or infinite value: start over on the exact loop below. */
+        __m256 l0 = _mm256_set1_ps(HUGE_VALF), l1 = l0, l2 = l0, l3 = l0;
+        __m256 h0 = _mm256_set1_ps(-HUGE_VALF), h1 = h0, h2 = h0, h3 = h0, nan = _mm256_setzero_ps();
+        float l8[8], h8[8];
+        int k;
+        for (; i + 32 <= n; i += 32) {
+            __m256 v0 = _mm256_loadu_ps(map + i), v1 = _mm256_loadu_ps(map + i + 8);
+            __m256 v2 = _mm256_loadu_ps(map + i + 16), v3 = _mm256_loadu_ps(map + i + 24);
+            l0 = _mm256_min_ps(v0, l0), h0 = _mm256_max_ps(v0, h0);
+            l1 = _mm256_min_ps(v1, l1), h1 = _mm256_max_ps(v1, h1);
+            l2 = _mm256_min_ps(v2, l2), h2 = _mm256_max_ps(v2, h2);
+            l3 = _mm256_min_ps(v3, l3), h3 = _mm256_max_ps(v3, h3);
+            nan = _mm256_or_ps(nan, _mm256_or_ps(_mm256_cmp_ps(v0, v1, _CMP_UNORD_Q),
+                                                 _mm256_cmp_ps(v2, v3, _CMP_UNORD_Q)));
+        }
+        l0 = _mm256_min_ps(_mm256_min_ps(l0, l1), _mm256_min_ps(l2, l3));
+        h0 = _mm256_max_ps(_mm256_max_ps(h0, h1), _mm256_max_ps(h2, h3));
+        _mm256_storeu_ps(l8, l0);
+        _mm256_storeu_ps(h8, h0);
+        for (k = 0; k < 8; k++) {
+            lo = l8[k] < lo ? l8[k] : lo;
+            hi = h8[k] > hi ? h8[k] : hi;
+        }
+        for (; i < n; i++) {
+            float v = map[i];
+            if (v != v)
+                break;
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+        if (i == n && !_mm256_movemask_ps(nan) && lo - lo == 0.0f && hi - hi == 0.0f) {
+            if (mn) *mn = lo;
+            if (mx) *mx = hi;
+            return n;
+        }
+        lo = FLT_MAX, hi = -FLT_MAX, i = 0;
+    }
     if (n >= 8) {
         const __m256 zero = _mm256_setzero_ps(), big = _mm256_set1_ps(FLT_MAX), small = _mm256_set1_ps(-FLT_MAX);
         __m256 vlo = big, vhi = small;
@@ -6432,6 +6511,7 @@ CAM_API void cam_scores_softmax(const float *x, int n, float *out)
    folds every run into its component's box, pixel count and sum. */
 typedef struct cam__box_run {
     int x0, x1, y, parent;
+    double sum; /* of the run's map values */
 } cam__box_run;
 
 typedef struct cam__box_comp {
@@ -6501,29 +6581,81 @@ static float cam__box_threshold(double t, int strict)
     return f;
 }
 
-/* Row of kept pixels as bits (bit x of word x / 64); NaN compares false. */
-static void cam__box_row_bits(const float *row, int w, float tf, int strict, uint64_t *bits)
+/* Sum of row[x0..x1] in double while the row is in L1. In the default mode
+   kept values lie within a factor 5 of the max, so double sums of up to 2^25
+   of them are exact and the order of the additions does not matter there
+   (elsewhere it moves the last bits at most); several chains keep the adds
+   busy. */
+static double cam__box_run_sum(const float *row, int x0, int x1)
 {
-    int x = 0;
-    memset(bits, 0, sizeof(uint64_t) * (size_t)((w + 63) / 64));
+    double s = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    int x = x0;
 #ifdef CAM__VIS_AVX2
-    {
-        const __m256 t = _mm256_set1_ps(tf);
-        if (strict)
-            for (; x + 8 <= w; x += 8)
-                bits[x >> 6] |= (uint64_t)(unsigned)_mm256_movemask_ps(
-                                    _mm256_cmp_ps(_mm256_loadu_ps(row + x), t, _CMP_GT_OQ))
-                                << (x & 63);
-        else
-            for (; x + 8 <= w; x += 8)
-                bits[x >> 6] |= (uint64_t)(unsigned)_mm256_movemask_ps(
-                                    _mm256_cmp_ps(_mm256_loadu_ps(row + x), t, _CMP_GE_OQ))
-                                << (x & 63);
+    if (x1 - x0 + 1 >= 16) {
+        __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
+        double l[4];
+        for (; x + 15 <= x1; x += 16) {
+            a0 = _mm256_add_pd(a0, _mm256_cvtps_pd(_mm_loadu_ps(row + x)));
+            a1 = _mm256_add_pd(a1, _mm256_cvtps_pd(_mm_loadu_ps(row + x + 4)));
+            a2 = _mm256_add_pd(a2, _mm256_cvtps_pd(_mm_loadu_ps(row + x + 8)));
+            a3 = _mm256_add_pd(a3, _mm256_cvtps_pd(_mm_loadu_ps(row + x + 12)));
+        }
+        _mm256_storeu_pd(l, _mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
+        s = l[0], s1 = l[1], s2 = l[2], s3 = l[3];
     }
 #endif
-    for (; x < w; x++)
-        if (strict ? row[x] > tf : row[x] >= tf)
-            bits[x >> 6] |= (uint64_t)1 << (x & 63);
+    for (; x + 3 <= x1; x += 4) {
+        s += row[x];
+        s1 += row[x + 1];
+        s2 += row[x + 2];
+        s3 += row[x + 3];
+    }
+    for (; x <= x1; x++)
+        s += row[x];
+    return s + (s1 + s2 + s3);
+}
+
+/* Row of kept pixels as bits (bit x of word x / 64); NaN compares false.
+   Each word is built in a register and stored once. */
+static void cam__box_row_bits(const float *row, int w, float tf, int strict, uint64_t *bits)
+{
+    int nw = (w + 63) / 64, i, x;
+#if defined(__AVX512F__) && !defined(CAM_NO_SIMD)
+    const __m512 t16 = _mm512_set1_ps(tf);
+    const int pred = strict ? _CMP_GT_OQ : _CMP_GE_OQ;
+#endif
+#if defined(CAM__VIS_AVX2)
+    const __m256 t8 = _mm256_set1_ps(tf);
+#endif
+    for (i = 0; i < nw; i++) {
+        const float *r = row + (size_t)i * 64;
+        int n = w - i * 64 < 64 ? w - i * 64 : 64;
+        uint64_t word = 0;
+        x = 0;
+#if defined(__AVX512F__) && !defined(CAM_NO_SIMD)
+        /* the predicate must be a constant: two loops */
+        if (pred == _CMP_GT_OQ)
+            for (; x + 16 <= n; x += 16)
+                word |= (uint64_t)_mm512_cmp_ps_mask(_mm512_loadu_ps(r + x), t16, _CMP_GT_OQ) << x;
+        else
+            for (; x + 16 <= n; x += 16)
+                word |= (uint64_t)_mm512_cmp_ps_mask(_mm512_loadu_ps(r + x), t16, _CMP_GE_OQ) << x;
+#endif
+#if defined(CAM__VIS_AVX2)
+        if (strict)
+            for (; x + 8 <= n; x += 8)
+                word |= (uint64_t)(unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(r + x), t8, _CMP_GT_OQ))
+                        << x;
+        else
+            for (; x + 8 <= n; x += 8)
+                word |= (uint64_t)(unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(r + x), t8, _CMP_GE_OQ))
+                        << x;
+#endif
+        for (; x < n; x++)
+            if (strict ? r[x] > tf : r[x] >= tf)
+                word |= (uint64_t)1 << x;
+        bits[i] = word;
+    }
 }
 
 static int cam__box_ctz(uint64_t v) /* v != 0 */
@@ -6620,6 +6752,7 @@ CAM_API int cam_map_boxes(const float *map, int w, int h, const cam_box_desc *de
             runs[nruns].x1 = x - 1;
             runs[nruns].y = y;
             runs[nruns].parent = nruns;
+            runs[nruns].sum = cam__box_run_sum(map + (size_t)y * w, a, x - 1);
             /* previous-row runs are sorted: skip those ending left of contact */
             while (p < prev1 && runs[p].x1 < a - diag)
                 p++;
@@ -6632,8 +6765,6 @@ CAM_API int cam_map_boxes(const float *map, int w, int h, const cam_box_desc *de
     }
     for (i = 0; i < nruns; i++) {
         int r = cam__box_find(runs, i), c;
-        const float *row = map + (size_t)runs[i].y * w;
-        double s = 0.0;
         if (r == i) {
             c = ncomp++;
             label[i] = c;
@@ -6649,21 +6780,8 @@ CAM_API int cam_map_boxes(const float *map, int w, int h, const cam_box_desc *de
             if (runs[i].x1 > comps[c].x1) comps[c].x1 = runs[i].x1;
             comps[c].y1 = runs[i].y; /* runs come in row order */
         }
-        {
-            /* four partial sums: the dependency chain, not the adds, bounds this */
-            double s1 = 0.0, s2 = 0.0, s3 = 0.0;
-            for (x = runs[i].x0; x + 3 <= runs[i].x1; x += 4) {
-                s += row[x];
-                s1 += row[x + 1];
-                s2 += row[x + 2];
-                s3 += row[x + 3];
-            }
-            for (; x <= runs[i].x1; x++)
-                s += row[x];
-            s += s1 + s2 + s3;
-        }
         comps[c].pixels += runs[i].x1 - runs[i].x0 + 1;
-        comps[c].sum += s;
+        comps[c].sum += runs[i].sum;
     }
     if (max_boxes == 1 && ncomp > 1) {
         int best = 0;
@@ -7600,30 +7718,38 @@ static void cam__vis_map_run(void *ctx, int task, int thread)
         t->res[task] = r;
 }
 
-/* Normalising and resampling: task = one map. */
+/* Normalising and resampling one map: src (hw floats, normalised in place
+   when asked before resampling) to dst (ow x oh; src itself at feature
+   resolution). */
+static cam_result cam__vis_finish(const cam__vis_job *j, float *src, float *dst)
+{
+    const cam_map_desc *d = &j->d;
+    cam_result r = CAM_OK;
+    if (d->normalize && (d->order == CAM_NORMALIZE_BEFORE_RESIZE || d->target == CAM_TARGET_FEATURE))
+        cam_map_normalize(src, (size_t)j->hw, d->normalize);
+    if (d->target == CAM_TARGET_FEATURE)
+        return CAM_OK;
+    if (d->target == CAM_TARGET_IMAGE && d->transform) {
+        /* The map covers the network input: the transform takes it on. */
+        cam_transform tf = *d->transform;
+        tf.input_width = j->in_w;
+        tf.input_height = j->in_h;
+        r = cam_map_resize_to_image(src, j->fw, j->fh, &tf, dst, d->interp);
+    } else {
+        r = cam_map_resize(src, j->fw, j->fh, dst, j->ow, j->oh, d->interp);
+    }
+    if (r == CAM_OK && d->normalize && d->order == CAM_NORMALIZE_AFTER_RESIZE)
+        cam_map_normalize(dst, (size_t)j->ow * j->oh, d->normalize);
+    return r;
+}
+
+/* task = one map */
 static void cam__vis_resize_run(void *ctx, int task, int thread)
 {
     cam__vis_map_task *t = (cam__vis_map_task *)ctx;
     const cam__vis_job *j = t->job;
-    const cam_map_desc *d = &j->d;
-    float *src = t->fm + (size_t)task * j->hw, *dst = t->out + (size_t)task * j->ow * j->oh;
-    cam_result r = CAM_OK;
+    cam_result r = cam__vis_finish(j, t->fm + (size_t)task * j->hw, t->out + (size_t)task * j->ow * j->oh);
     (void)thread;
-    if (d->normalize && (d->order == CAM_NORMALIZE_BEFORE_RESIZE || d->target == CAM_TARGET_FEATURE))
-        cam_map_normalize(src, (size_t)j->hw, d->normalize);
-    if (d->target != CAM_TARGET_FEATURE) {
-        if (d->target == CAM_TARGET_IMAGE && d->transform) {
-            /* The map covers the network input: the transform takes it on. */
-            cam_transform tf = *d->transform;
-            tf.input_width = j->in_w;
-            tf.input_height = j->in_h;
-            r = cam_map_resize_to_image(src, j->fw, j->fh, &tf, dst, d->interp);
-        } else {
-            r = cam_map_resize(src, j->fw, j->fh, dst, j->ow, j->oh, d->interp);
-        }
-        if (r == CAM_OK && d->normalize && d->order == CAM_NORMALIZE_AFTER_RESIZE)
-            cam_map_normalize(dst, (size_t)j->ow * j->oh, d->normalize);
-    }
     if (task < 64)
         t->res[task] = r;
 }
@@ -7812,6 +7938,83 @@ CAM_API cam_result cam_net_boxes(cam_net *net, const cam_maps *maps, const cam_b
         return CAM_ERR_NOMEM;
     cam__par(net, cam__vis_box_run, &bt, maps->n);
     for (i = 0; i < maps->n; i++)
+        if (counts[i] < 0)
+            return (cam_result)counts[i];
+    return CAM_OK;
+}
+
+typedef struct cam__vis_mb_task {
+    cam__vis_map_task mt;
+    const cam_box_desc *bdesc;
+    cam_box *boxes;
+    int max_boxes;
+    int *counts;
+    unsigned char *scratch; /* per thread: one map, then cam_map_boxes scratch */
+    size_t map_bytes, each;
+} cam__vis_mb_task;
+
+/* One map: resample into the thread's scratch and box it while it is in cache. */
+static void cam__vis_mb_run(void *ctx, int task, int thread)
+{
+    cam__vis_mb_task *t = (cam__vis_mb_task *)ctx;
+    const cam__vis_job *j = t->mt.job;
+    unsigned char *s = t->scratch + (size_t)thread * t->each;
+    float *map = (float *)s, *src = t->mt.fm + (size_t)task * j->hw;
+    cam_result r;
+    if (j->d.target == CAM_TARGET_FEATURE)
+        map = src;
+    if ((r = cam__vis_finish(j, src, map)) != CAM_OK) {
+        t->counts[task] = r;
+        return;
+    }
+    t->counts[task] = cam_map_boxes(map, j->ow, j->oh, t->bdesc,
+                                    t->boxes ? t->boxes + (size_t)task * t->max_boxes : NULL, t->max_boxes,
+                                    s + t->map_bytes);
+}
+
+CAM_API cam_result cam_net_map_boxes(cam_net *net, int b, const int *classes, int n_classes,
+                                     const cam_map_desc *desc, const cam_box_desc *bdesc, int *classes_out,
+                                     cam_box *boxes, int max_boxes, int *counts)
+{
+    cam__vis_mb_task bt;
+    cam__vis_job j;
+    cam_result r;
+    float *fm;
+    int i, nth;
+    if (!classes_out || !counts || max_boxes < 0 || (max_boxes > 0 && !boxes))
+        return CAM_ERR_INVALID_ARG;
+    if ((r = cam__vis_job_init(net, b, n_classes, desc, &j)) != CAM_OK)
+        return r;
+    if (!classes && n_classes > j.nsc)
+        n_classes = j.nsc;
+    if ((r = cam__vis_job_classes(&j, classes, n_classes, classes_out, NULL)) != CAM_OK)
+        return r;
+    fm = (float *)cam__vis_net_buf(net, &net->map_fm, &net->map_fm_bytes, sizeof(float) * (size_t)j.hw * n_classes);
+    if (!fm)
+        return CAM_ERR_NOMEM;
+    memset(&bt, 0, sizeof bt);
+    /* the product only (feature target, no normalising): maps are done per task */
+    {
+        cam__vis_job pj = j;
+        pj.d.target = CAM_TARGET_FEATURE;
+        pj.d.normalize = CAM_NORMALIZE_NONE;
+        if ((r = cam__vis_job_run(net, &pj, classes_out, n_classes, fm, fm)) != CAM_OK)
+            return r;
+    }
+    bt.mt.job = &j;
+    bt.mt.fm = fm;
+    bt.bdesc = bdesc;
+    bt.boxes = boxes;
+    bt.max_boxes = max_boxes;
+    bt.counts = counts;
+    bt.map_bytes = (sizeof(float) * (size_t)j.ow * j.oh + 63) / 64 * 64;
+    bt.each = bt.map_bytes + (cam_map_boxes_scratch_size(j.ow, j.oh) + 63) / 64 * 64;
+    nth = cam_net_threads(net) > 1 ? cam_net_threads(net) : 1;
+    bt.scratch = (unsigned char *)cam__vis_net_buf(net, &net->box_scratch, &net->box_scratch_bytes, bt.each * nth);
+    if (!bt.scratch)
+        return CAM_ERR_NOMEM;
+    cam__par(net, cam__vis_mb_run, &bt, n_classes);
+    for (i = 0; i < n_classes; i++)
         if (counts[i] < 0)
             return (cam_result)counts[i];
     return CAM_OK;

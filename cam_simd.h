@@ -2116,6 +2116,9 @@ CAM__KFN void cam__conv_avx512(const cam__conv_params *p, int oc0, int oc1, int 
    beyond the np columns is read. Each element is one chain of FMAs over k
    in ascending order whatever the chunking and the thread split, so results
    do not depend on the thread count. */
+#ifndef CAM__MAPC_PF_HINT
+#define CAM__MAPC_PF_HINT _MM_HINT_T1
+#endif
 #if defined(CAM__SIMD_AVX512)
 #define CAM__MAPC_CB 48
 #define CAM__MAPC_PX 7
@@ -2152,9 +2155,11 @@ CAM__KFN void cam__mapc_pack(const float *w, int c, int k, int poswt, float *wp)
     }
 }
 
-CAM__KFN void cam__mapc_tile_ref(const float *wp, int kc, const float *f, int fs, int np, float *tile, int first)
+CAM__KFN void cam__mapc_tile_ref(const float *wp, int kc, const float *f, int fs, int np, float *tile, int first,
+                                 const float *pf)
 {
     int p, j, kk;
+    (void)pf;
     for (p = 0; p < CAM__MAPC_PX; ++p) {
         const float *fp = f + (p < np ? p : np - 1);
         float *t = tile + (size_t)p * CAM__MAPC_CB;
@@ -2170,7 +2175,7 @@ CAM__KFN void cam__mapc_tile_ref(const float *wp, int kc, const float *f, int fs
 #if defined(CAM__SIMD_AVX512)
 /* o1..o6: column offsets of pixels 1..6 (constants for a full tile). */
 CAM__INLINE void cam__mapc_t7_avx512(const float *wp, int kc, const float *f, int fs, int o1, int o2, int o3,
-                                     int o4, int o5, int o6, float *tile, int first)
+                                     int o4, int o5, int o6, float *tile, int first, const float *pf)
 {
     __m512 a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32, a40, a41, a42, a50, a51, a52, a60, a61, a62;
     int kk;
@@ -2196,6 +2201,8 @@ CAM__INLINE void cam__mapc_t7_avx512(const float *wp, int kc, const float *f, in
     }
     for (kk = 0; kk < kc; ++kk, wp += 48, f += fs) {
         const __m512 w0 = _mm512_loadu_ps(wp), w1 = _mm512_loadu_ps(wp + 16), w2 = _mm512_loadu_ps(wp + 32);
+        if (pf)
+            _mm_prefetch((const char *)(pf + (size_t)kk * 16), CAM__MAPC_PF_HINT);
         CAM__MAPC_FMA(0, 0)
         CAM__MAPC_FMA(1, o1)
         CAM__MAPC_FMA(2, o2)
@@ -2211,20 +2218,22 @@ CAM__INLINE void cam__mapc_t7_avx512(const float *wp, int kc, const float *f, in
 #undef CAM__MAPC_FMA
 }
 
-CAM__KFN void cam__mapc_tile_avx512(const float *wp, int kc, const float *f, int fs, int np, float *tile, int first)
+CAM__KFN void cam__mapc_tile_avx512(const float *wp, int kc, const float *f, int fs, int np, float *tile, int first,
+                                    const float *pf)
 {
     int o[7], j;
     if (np == 7) {
-        cam__mapc_t7_avx512(wp, kc, f, fs, 1, 2, 3, 4, 5, 6, tile, first);
+        cam__mapc_t7_avx512(wp, kc, f, fs, 1, 2, 3, 4, 5, 6, tile, first, pf);
         return;
     }
     for (j = 0; j < 7; ++j) o[j] = j < np ? j : np - 1;
-    cam__mapc_t7_avx512(wp, kc, f, fs, o[1], o[2], o[3], o[4], o[5], o[6], tile, first);
+    cam__mapc_t7_avx512(wp, kc, f, fs, o[1], o[2], o[3], o[4], o[5], o[6], tile, first, pf);
 }
 #endif /* CAM__SIMD_AVX512 */
 
 #if defined(CAM__SIMD_AVX2)
-CAM__KFN void cam__mapc_tile_avx2(const float *wp, int kc, const float *f, int fs, int np, float *tile, int first)
+CAM__KFN void cam__mapc_tile_avx2(const float *wp, int kc, const float *f, int fs, int np, float *tile, int first,
+                                  const float *pf)
 {
     __m256 a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32;
     const int o1 = np > 1 ? 1 : np - 1, o2 = np > 2 ? 2 : np - 1, o3 = np > 3 ? 3 : np - 1;
@@ -2249,6 +2258,8 @@ CAM__KFN void cam__mapc_tile_avx2(const float *wp, int kc, const float *f, int f
     }
     for (kk = 0; kk < kc; ++kk, wp += 24, f += fs) {
         const __m256 w0 = _mm256_loadu_ps(wp), w1 = _mm256_loadu_ps(wp + 8), w2 = _mm256_loadu_ps(wp + 16);
+        if (pf)
+            _mm_prefetch((const char *)(pf + (size_t)kk * 16), CAM__MAPC_PF_HINT);
         CAM__MAPC_FMA(0, 0)
         CAM__MAPC_FMA(1, o1)
         CAM__MAPC_FMA(2, o2)
@@ -2262,14 +2273,15 @@ CAM__KFN void cam__mapc_tile_avx2(const float *wp, int kc, const float *f, int f
 #endif /* CAM__SIMD_AVX2 */
 
 /* The variant this build uses (AVX-512 builds: the zmm tile). */
-CAM__KFN void cam__mapc_tile(const float *wp, int kc, const float *f, int fs, int np, float *tile, int first)
+CAM__KFN void cam__mapc_tile(const float *wp, int kc, const float *f, int fs, int np, float *tile, int first,
+                             const float *pf)
 {
 #if defined(CAM__SIMD_AVX512)
-    cam__mapc_tile_avx512(wp, kc, f, fs, np, tile, first);
+    cam__mapc_tile_avx512(wp, kc, f, fs, np, tile, first, pf);
 #elif defined(CAM__SIMD_AVX2)
-    cam__mapc_tile_avx2(wp, kc, f, fs, np, tile, first);
+    cam__mapc_tile_avx2(wp, kc, f, fs, np, tile, first, pf);
 #else
-    cam__mapc_tile_ref(wp, kc, f, fs, np, tile, first);
+    cam__mapc_tile_ref(wp, kc, f, fs, np, tile, first, pf);
 #endif
 }
 

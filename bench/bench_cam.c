@@ -1,6 +1,6 @@
 /* bench_cam - what CAM costs on top of the forward pass.
 
-   usage: bench_cam MODEL.onnx THREADS [--runs N] [--input FILE.f32] [--alloc 1]
+   usage: bench_cam MODEL.onnx THREADS [--runs N] [--input FILE.f32] [--api boxes|into|alloc]
 
    Times, each as the median of N runs after one warm-up:
      forward     cam_net_forward on one 1x3xHxW image
@@ -8,10 +8,14 @@
                  C x K by K x hw product of the method)
      boxes_top5  the maps of the 5 best classes resized to the input, and the
                  box of each (the paper's rule)
-   as a program looping over many images calls them: cam_net_maps_into()
-   into buffers it keeps, and cam_net_boxes() over the net's threads. With
-   --alloc 1: cam_net_maps() (allocates and frees the maps each time) and
-   cam_map_boxes() map after map, on the caller's thread.
+   as a program looping over many images calls them (--api):
+     boxes (default)  maps_all: cam_net_maps_into() into a buffer it keeps;
+                      boxes_top5: cam_net_map_boxes() (the maps are not kept)
+     into             boxes_top5: cam_net_maps_into() keeps the 5 maps, then
+                      cam_net_boxes() over the net's threads
+     alloc            cam_net_maps() (allocates and frees the maps each time)
+                      and cam_map_boxes() map after map on the caller's thread
+                      (the calls before cam_net_maps_into existed)
    Prints one line of key=value fields, overhead_pct = (maps_all + boxes_top5)
    / forward. The input is the anchors' shared input when given, else a fixed
    pattern: CAM's cost does not depend on the values. */
@@ -53,7 +57,8 @@ static int bench_fail(const char *what, cam_result r, const cam_net *net)
 int main(int argc, char **argv)
 {
     const char *model, *input_path = NULL;
-    int threads, runs = 20, i, r, n_classes, *all = NULL, status = 1, alloc = 0, fw = 0, fh = 0;
+    int threads, runs = 20, i, r, n_classes, *all = NULL, status = 1, alloc = 0, keep = 0, fw = 0, fh = 0;
+    const char *api = "boxes";
     int cls_all_buf_n = 0, cls5[5], counts[5];
     float *all_maps = NULL, *top_maps = NULL, *all_scores = NULL, scores5[5];
     int *all_classes = NULL;
@@ -72,7 +77,7 @@ int main(int argc, char **argv)
     void *scratch = NULL;
 
     if (argc < 3) {
-        fprintf(stderr, "usage: bench_cam MODEL.onnx THREADS [--runs N] [--input FILE.f32] [--alloc 1]\n");
+        fprintf(stderr, "usage: bench_cam MODEL.onnx THREADS [--runs N] [--input FILE.f32] [--api boxes|into|alloc]\n");
         return 2;
     }
     model = argv[1];
@@ -82,8 +87,14 @@ int main(int argc, char **argv)
             runs = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--input"))
             input_path = argv[i + 1];
-        else if (!strcmp(argv[i], "--alloc"))
-            alloc = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--api"))
+            api = argv[i + 1];
+    }
+    alloc = !strcmp(api, "alloc");
+    keep = !strcmp(api, "into");
+    if (!alloc && !keep && strcmp(api, "boxes")) {
+        fprintf(stderr, "bench_cam: error: --api is boxes, into or alloc\n");
+        return 2;
     }
     if (runs < 1 || runs > BENCH_MAX_RUNS || threads < 1) {
         fprintf(stderr, "bench_cam: error: runs must be 1..%d and threads >= 1\n", BENCH_MAX_RUNS);
@@ -186,6 +197,8 @@ int main(int argc, char **argv)
                     res = (cam_result)nb;
             }
             cam_maps_free(&maps);
+        } else if (!keep) {
+            res = cam_net_map_boxes(net, 0, NULL, 5, &md_top, NULL, cls5, boxes5, 1, counts);
         } else {
             maps.data = top_maps;
             maps.classes = cls5;
@@ -214,7 +227,7 @@ int main(int argc, char **argv)
             name[strlen(name) - 5] = '\0';
         printf("test=cam_overhead model=%s threads=%d runs=%d classes=%d forward_ms=%.3f "
                "maps_all_ms=%.3f boxes_top5_ms=%.3f overhead_pct=%.2f api=%s simd=%s\n",
-               name, threads, runs, n_classes, f, a, b, 100.0 * (a + b) / f, alloc ? "alloc" : "into",
+               name, threads, runs, n_classes, f, a, b, 100.0 * (a + b) / f, api,
                cam_simd_name());
     }
     status = 0;
