@@ -366,7 +366,14 @@ CAM_API const char *cam_net_head_error(const cam_net *net);
       result. Lower-level pieces (cam_map_compute, cam_map_resize,
       cam_map_resize_to_image, cam_map_normalize, and cam_map_boxes given its
       scratch) take caller buffers and allocate nothing, so a loop over many
-      images can stay allocation-free.
+      images can stay allocation-free. For such a loop: cam_net_maps_into()
+      writes the maps into caller memory, cam_net_boxes() boxes a set of maps
+      over the net's threads, and cam_net_map_boxes() gives the boxes of the
+      maps without keeping them (each map is resampled and boxed on one
+      thread while it is in cache); all three keep their scratch in the net
+      and give the same values as cam_net_maps() + cam_map_boxes().
+      A run of many consecutive classes (all of them, typically) uses the
+      classifier weights packed once per net into class blocks (see 6. Memory).
 
          cam_image img; cam_preprocess pp; cam_transform tf; cam_maps maps;
          cam_image_load("dog.jpg", &img, &err);
