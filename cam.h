@@ -87,6 +87,12 @@
    6. Memory
       cam_net_desc.allocator (zero = aligned malloc). Load allocates the weights and
       the arena; forward allocates nothing unless the input shape changes.
+      CAM calls keep some memory in the net, made on first use and freed by
+      cam_net_free(): the first map of a run of at least 48 consecutive classes
+      (all classes, typically; fewer in non-AVX-512 builds) packs a copy of the
+      classifier weights (C x K floats, a second copy for
+      CAM_RECTIFY_POSITIVE_WEIGHTS); cam_net_maps_into() and cam_net_boxes()
+      keep their scratch. cam_net_maps() allocates the maps it returns.
 
    7. Errors
       Fallible calls return cam_result (CAM_OK = 0, negative on failure).
@@ -360,7 +366,14 @@ CAM_API const char *cam_net_head_error(const cam_net *net);
       result. Lower-level pieces (cam_map_compute, cam_map_resize,
       cam_map_resize_to_image, cam_map_normalize, and cam_map_boxes given its
       scratch) take caller buffers and allocate nothing, so a loop over many
-      images can stay allocation-free.
+      images can stay allocation-free. For such a loop: cam_net_maps_into()
+      writes the maps into caller memory, cam_net_boxes() boxes a set of maps
+      over the net's threads, and cam_net_map_boxes() gives the boxes of the
+      maps without keeping them (each map is resampled and boxed on one
+      thread while it is in cache); all three keep their scratch in the net
+      and give the same values as cam_net_maps() + cam_map_boxes().
+      A run of many consecutive classes (all of them, typically) uses the
+      classifier weights packed once per net into class blocks (see 6. Memory).
 
          cam_image img; cam_preprocess pp; cam_transform tf; cam_maps maps;
          cam_image_load("dog.jpg", &img, &err);
@@ -543,6 +556,20 @@ CAM_API void cam_scores_softmax(const float *x, int n, float *out);
 CAM_API cam_result cam_net_maps(cam_net *net, int b, const int *classes, int n_classes, const cam_map_desc *desc,
                                 cam_maps *out);
 CAM_API void cam_maps_free(cam_maps *maps);
+/* Width and height of every map cam_net_maps() / cam_net_maps_into() give
+   with desc (after forward; desc may be NULL). */
+CAM_API cam_result cam_net_maps_size(cam_net *net, const cam_map_desc *desc, int *width, int *height);
+/* cam_net_maps() into caller memory, for a loop over many images: set
+   out->data (capacity floats, at least n_classes x width x height, see
+   cam_net_maps_size), out->classes (n_classes ints) and out->scores
+   (n_classes floats, or NULL); the call fills them and out->n, width and
+   height (n = 0 after a failure), with the same values as cam_net_maps().
+   The arrays stay the caller's: never cam_maps_free() such a struct. The
+   net keeps scratch for the maps before resampling (n_classes x the feature
+   map's pixels, grown when a call needs more) and the packed weights (see
+   6. Memory); once they exist a call allocates nothing. */
+CAM_API cam_result cam_net_maps_into(cam_net *net, int b, const int *classes, int n_classes,
+                                     const cam_map_desc *desc, cam_maps *out, size_t capacity);
 
 /* GAP (or GMP) of the CAM feature tensor for every image of the batch after
    forward: out is N x K (ask the size with n_images / n_channels NULL-out). */
@@ -574,6 +601,27 @@ CAM_API size_t cam_map_boxes_scratch_size(int w, int h);
    fits too), aligned as malloc's, or NULL to allocate it. */
 CAM_API int cam_map_boxes(const float *map, int w, int h, const cam_box_desc *desc, cam_box *boxes, int max_boxes,
                           void *scratch);
+/* cam_map_boxes() on every map of maps (from cam_net_maps or
+   cam_net_maps_into) over the net's threads: the boxes of map i go to
+   boxes[i * max_boxes ...], its return value (count or negative
+   cam_result) to counts[i] (maps->n ints). The net keeps one scratch per
+   thread (allocated on the first call and when maps grow; then a call
+   allocates nothing). Returns CAM_OK, or the error of the first map that
+   failed. Boxes and counts equal cam_map_boxes() on each map. */
+CAM_API cam_result cam_net_boxes(cam_net *net, const cam_maps *maps, const cam_box_desc *desc, cam_box *boxes,
+                                 int max_boxes, int *counts);
+/* Boxes of the maps cam_net_maps(net, b, classes, n_classes, desc, ...)
+   would give, without keeping the maps (localization over many images):
+   each map is resampled into a scratch map of the thread that boxes it,
+   while it is in cache. Classes (given, or the best n_classes by score) go
+   to classes_out (n_classes ints); the rest as cam_net_boxes(): boxes of
+   map i at boxes[i * max_boxes ...], counts[i] its cam_map_boxes() return
+   value; boxes equal cam_map_boxes() on cam_net_maps()'s maps. Scratch (one
+   map plus cam_map_boxes scratch per thread, the maps before resampling)
+   is kept by the net; once it exists a call allocates nothing. */
+CAM_API cam_result cam_net_map_boxes(cam_net *net, int b, const int *classes, int n_classes,
+                                     const cam_map_desc *desc, const cam_box_desc *bdesc, int *classes_out,
+                                     cam_box *boxes, int max_boxes, int *counts);
 
 typedef struct cam_ilsvrc_desc {
     double tight; /* 0: 0.5 of max */
@@ -1810,6 +1858,14 @@ struct cam_net {
     cam_head head;
     char head_err[CAM_ERROR_MESSAGE_SIZE];
     float *head_w, *head_b;
+    /* CAM maps, made on first use and kept in model memory: the classifier
+       weights packed for cam__mapc_tile ([0] as they are, [1] max(w, 0)) and
+       the packed copy's source, scratch for maps before resampling, and
+       one cam_map_boxes scratch per thread (cam_net_boxes) */
+    float *mapc_w[2];
+    const float *mapc_src[2];
+    void *map_fm, *box_scratch;
+    size_t map_fm_bytes, box_scratch_bytes;
     /* threads */
     void *pool;
     int pool_threads;
@@ -6108,6 +6164,59 @@ CAM_API cam_result cam_map_compute(const float *weights, int n_weight_rows, int 
     return CAM_OK;
 }
 
+/* Maps of the consecutive classes [c_lo, c_lo + n) from the weights packed by
+   cam__mapc_pack (wp), computed for class blocks [b0, b1): pixel groups of up
+   to CAM__MAPC_GROUP tiles, k in chunks of CAM__MAPC_KC (a chunk of weights
+   and of features stays in L1 while the group's tiles pass over it), then
+   the group is transposed into out's class-major rows. relu: rectify after. */
+#ifndef CAM__MAPC_KC
+#define CAM__MAPC_KC 128
+#endif
+#define CAM__MAPC_GROUP ((56 + CAM__MAPC_PX - 1) / CAM__MAPC_PX)
+
+static void cam__map_packed(const float *wp, int k, const float *f, int hw, int c_lo, int n, int b0, int b1, int relu,
+                            float *out)
+{
+    float buf[CAM__MAPC_GROUP * CAM__MAPC_PX * CAM__MAPC_CB];
+    int b, g0, k0, t, c, p;
+    for (b = b0; b < b1; b++) {
+        const float *wb = wp + (size_t)b * k * CAM__MAPC_CB;
+        int lo = b * CAM__MAPC_CB, hi = lo + CAM__MAPC_CB;
+        if (lo < c_lo) lo = c_lo;
+        if (hi > c_lo + n) hi = c_lo + n;
+        for (g0 = 0; g0 < hw; g0 += CAM__MAPC_GROUP * CAM__MAPC_PX) {
+            int gn = hw - g0 < CAM__MAPC_GROUP * CAM__MAPC_PX ? hw - g0 : CAM__MAPC_GROUP * CAM__MAPC_PX;
+            for (k0 = 0; k0 < k; k0 += CAM__MAPC_KC) {
+                int kc = k - k0 < CAM__MAPC_KC ? k - k0 : CAM__MAPC_KC;
+                /* the next chunk of weights (this block's or the next
+                   one's), one line per k step of the first tiles: the
+                   packed copy is cold after a forward pass */
+                const float *next = wb + (size_t)(k0 + kc) * CAM__MAPC_CB;
+                size_t left = (size_t)(b1 - b) * k * CAM__MAPC_CB - (size_t)(k0 + kc) * CAM__MAPC_CB;
+                for (t = 0; t * CAM__MAPC_PX < gn; t++) {
+                    int np = gn - t * CAM__MAPC_PX < CAM__MAPC_PX ? gn - t * CAM__MAPC_PX : CAM__MAPC_PX;
+                    size_t at = (size_t)t * kc * 16;
+                    cam__mapc_tile(wb + (size_t)k0 * CAM__MAPC_CB, kc, f + (size_t)k0 * hw + g0 + t * CAM__MAPC_PX,
+                                   hw, np, buf + (size_t)t * CAM__MAPC_PX * CAM__MAPC_CB, k0 == 0,
+                                   g0 == 0 && at + (size_t)kc * 16 <= left ? next + at : NULL);
+                }
+            }
+            for (c = lo; c < hi; c++) {
+                const float *src = buf + (c - b * CAM__MAPC_CB);
+                float *o = out + (size_t)(c - c_lo) * hw + g0;
+                if (relu)
+                    for (p = 0; p < gn; p++) {
+                        float v = src[(size_t)p * CAM__MAPC_CB];
+                        o[p] = v > 0.0f || v != v ? v : 0.0f;
+                    }
+                else
+                    for (p = 0; p < gn; p++)
+                        o[p] = src[(size_t)p * CAM__MAPC_CB];
+            }
+        }
+    }
+}
+
 /* Resampling taps for one output position. Source position s (in source pixel
    index units, centres at integers) = (d + 0.5) * scale + offset - 0.5. Taps
    outside the source are clamped to the border (replication). */
@@ -6187,12 +6296,17 @@ static void cam__vis_resample_map(const float *src, int sw, int sh, float *dst, 
                 if (slot_row[sl] != r) {
                     const float *sr = src + (size_t)r * sw;
                     float *o = ring[sl];
-                    for (x = 0; x < xn; x++) {
-                        const cam__vis_taps *t = &xt[x];
-                        float v = 0.0f;
-                        for (j = 0; j < nt; j++)
-                            v += sr[t->idx[j]] * t->w[j];
-                        o[x] = v;
+                    if (nt == 2) { /* the loop below for two taps, written out */
+                        for (x = 0; x < xn; x++)
+                            o[x] = (0.0f + sr[xt[x].idx[0]] * xt[x].w[0]) + sr[xt[x].idx[1]] * xt[x].w[1];
+                    } else {
+                        for (x = 0; x < xn; x++) {
+                            const cam__vis_taps *t = &xt[x];
+                            float v = 0.0f;
+                            for (j = 0; j < nt; j++)
+                                v += sr[t->idx[j]] * t->w[j];
+                            o[x] = v;
+                        }
                     }
                     slot_row[sl] = r;
                 }
@@ -6200,11 +6314,25 @@ static void cam__vis_resample_map(const float *src, int sw, int sh, float *dst, 
             }
             x = 0;
 #ifdef CAM__VIS_AVX2
-            for (; x + 8 <= xn; x += 8) {
-                __m256 acc = _mm256_mul_ps(_mm256_set1_ps(yt.w[0]), _mm256_loadu_ps(rows[0] + x));
-                for (i = 1; i < nty; i++)
-                    acc = _mm256_fmadd_ps(_mm256_set1_ps(yt.w[i]), _mm256_loadu_ps(rows[i] + x), acc);
-                _mm256_storeu_ps(d + x, acc);
+            /* the tap count is fixed per call: one loop each, no inner loop */
+            if (nty == 2) {
+                const __m256 w0 = _mm256_set1_ps(yt.w[0]), w1 = _mm256_set1_ps(yt.w[1]);
+#if defined(__AVX512F__) && !defined(CAM_NO_SIMD)
+                const __m512 v0 = _mm512_set1_ps(yt.w[0]), v1 = _mm512_set1_ps(yt.w[1]);
+                for (; x + 16 <= xn; x += 16)
+                    _mm512_storeu_ps(d + x, _mm512_fmadd_ps(v1, _mm512_loadu_ps(rows[1] + x),
+                                                            _mm512_mul_ps(v0, _mm512_loadu_ps(rows[0] + x))));
+#endif
+                for (; x + 8 <= xn; x += 8)
+                    _mm256_storeu_ps(d + x, _mm256_fmadd_ps(w1, _mm256_loadu_ps(rows[1] + x),
+                                                            _mm256_mul_ps(w0, _mm256_loadu_ps(rows[0] + x))));
+            } else {
+                for (; x + 8 <= xn; x += 8) {
+                    __m256 acc = _mm256_mul_ps(_mm256_set1_ps(yt.w[0]), _mm256_loadu_ps(rows[0] + x));
+                    for (i = 1; i < nty; i++)
+                        acc = _mm256_fmadd_ps(_mm256_set1_ps(yt.w[i]), _mm256_loadu_ps(rows[i] + x), acc);
+                    _mm256_storeu_ps(d + x, acc);
+                }
             }
 #endif
             for (; x < xn; x++) {
@@ -6258,6 +6386,47 @@ CAM_API size_t cam_map_range(const float *map, size_t n, float *mn, float *mx)
     float lo = FLT_MAX, hi = -FLT_MAX;
     size_t i = 0, cnt = 0;
 #ifdef CAM__VIS_AVX2
+    if (n >= 32) {
+        /* Fast path for maps without NaN or inf (the usual case): four
+           independent min/max pairs and a NaN flag; max_ps / min_ps return
+           their second operand when the first is NaN, so NaN never enters.
+           Any NaN or infinite value: start over on the exact loop below. */
+        __m256 l0 = _mm256_set1_ps(HUGE_VALF), l1 = l0, l2 = l0, l3 = l0;
+        __m256 h0 = _mm256_set1_ps(-HUGE_VALF), h1 = h0, h2 = h0, h3 = h0, nan = _mm256_setzero_ps();
+        float l8[8], h8[8];
+        int k;
+        for (; i + 32 <= n; i += 32) {
+            __m256 v0 = _mm256_loadu_ps(map + i), v1 = _mm256_loadu_ps(map + i + 8);
+            __m256 v2 = _mm256_loadu_ps(map + i + 16), v3 = _mm256_loadu_ps(map + i + 24);
+            l0 = _mm256_min_ps(v0, l0), h0 = _mm256_max_ps(v0, h0);
+            l1 = _mm256_min_ps(v1, l1), h1 = _mm256_max_ps(v1, h1);
+            l2 = _mm256_min_ps(v2, l2), h2 = _mm256_max_ps(v2, h2);
+            l3 = _mm256_min_ps(v3, l3), h3 = _mm256_max_ps(v3, h3);
+            nan = _mm256_or_ps(nan, _mm256_or_ps(_mm256_cmp_ps(v0, v1, _CMP_UNORD_Q),
+                                                 _mm256_cmp_ps(v2, v3, _CMP_UNORD_Q)));
+        }
+        l0 = _mm256_min_ps(_mm256_min_ps(l0, l1), _mm256_min_ps(l2, l3));
+        h0 = _mm256_max_ps(_mm256_max_ps(h0, h1), _mm256_max_ps(h2, h3));
+        _mm256_storeu_ps(l8, l0);
+        _mm256_storeu_ps(h8, h0);
+        for (k = 0; k < 8; k++) {
+            lo = l8[k] < lo ? l8[k] : lo;
+            hi = h8[k] > hi ? h8[k] : hi;
+        }
+        for (; i < n; i++) {
+            float v = map[i];
+            if (v != v)
+                break;
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+        if (i == n && !_mm256_movemask_ps(nan) && lo - lo == 0.0f && hi - hi == 0.0f) {
+            if (mn) *mn = lo;
+            if (mx) *mx = hi;
+            return n;
+        }
+        lo = FLT_MAX, hi = -FLT_MAX, i = 0;
+    }
     if (n >= 8) {
         const __m256 zero = _mm256_setzero_ps(), big = _mm256_set1_ps(FLT_MAX), small = _mm256_set1_ps(-FLT_MAX);
         __m256 vlo = big, vhi = small;
@@ -6372,6 +6541,7 @@ CAM_API void cam_scores_softmax(const float *x, int n, float *out)
    folds every run into its component's box, pixel count and sum. */
 typedef struct cam__box_run {
     int x0, x1, y, parent;
+    double sum; /* of the run's map values */
 } cam__box_run;
 
 typedef struct cam__box_comp {
@@ -6441,29 +6611,81 @@ static float cam__box_threshold(double t, int strict)
     return f;
 }
 
-/* Row of kept pixels as bits (bit x of word x / 64); NaN compares false. */
-static void cam__box_row_bits(const float *row, int w, float tf, int strict, uint64_t *bits)
+/* Sum of row[x0..x1] in double while the row is in L1. In the default mode
+   kept values lie within a factor 5 of the max, so double sums of up to 2^25
+   of them are exact and the order of the additions does not matter there
+   (elsewhere it moves the last bits at most); several chains keep the adds
+   busy. */
+static double cam__box_run_sum(const float *row, int x0, int x1)
 {
-    int x = 0;
-    memset(bits, 0, sizeof(uint64_t) * (size_t)((w + 63) / 64));
+    double s = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    int x = x0;
 #ifdef CAM__VIS_AVX2
-    {
-        const __m256 t = _mm256_set1_ps(tf);
-        if (strict)
-            for (; x + 8 <= w; x += 8)
-                bits[x >> 6] |= (uint64_t)(unsigned)_mm256_movemask_ps(
-                                    _mm256_cmp_ps(_mm256_loadu_ps(row + x), t, _CMP_GT_OQ))
-                                << (x & 63);
-        else
-            for (; x + 8 <= w; x += 8)
-                bits[x >> 6] |= (uint64_t)(unsigned)_mm256_movemask_ps(
-                                    _mm256_cmp_ps(_mm256_loadu_ps(row + x), t, _CMP_GE_OQ))
-                                << (x & 63);
+    if (x1 - x0 + 1 >= 16) {
+        __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
+        double l[4];
+        for (; x + 15 <= x1; x += 16) {
+            a0 = _mm256_add_pd(a0, _mm256_cvtps_pd(_mm_loadu_ps(row + x)));
+            a1 = _mm256_add_pd(a1, _mm256_cvtps_pd(_mm_loadu_ps(row + x + 4)));
+            a2 = _mm256_add_pd(a2, _mm256_cvtps_pd(_mm_loadu_ps(row + x + 8)));
+            a3 = _mm256_add_pd(a3, _mm256_cvtps_pd(_mm_loadu_ps(row + x + 12)));
+        }
+        _mm256_storeu_pd(l, _mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
+        s = l[0], s1 = l[1], s2 = l[2], s3 = l[3];
     }
 #endif
-    for (; x < w; x++)
-        if (strict ? row[x] > tf : row[x] >= tf)
-            bits[x >> 6] |= (uint64_t)1 << (x & 63);
+    for (; x + 3 <= x1; x += 4) {
+        s += row[x];
+        s1 += row[x + 1];
+        s2 += row[x + 2];
+        s3 += row[x + 3];
+    }
+    for (; x <= x1; x++)
+        s += row[x];
+    return s + (s1 + s2 + s3);
+}
+
+/* Row of kept pixels as bits (bit x of word x / 64); NaN compares false.
+   Each word is built in a register and stored once. */
+static void cam__box_row_bits(const float *row, int w, float tf, int strict, uint64_t *bits)
+{
+    int nw = (w + 63) / 64, i, x;
+#if defined(__AVX512F__) && !defined(CAM_NO_SIMD)
+    const __m512 t16 = _mm512_set1_ps(tf);
+    const int pred = strict ? _CMP_GT_OQ : _CMP_GE_OQ;
+#endif
+#if defined(CAM__VIS_AVX2)
+    const __m256 t8 = _mm256_set1_ps(tf);
+#endif
+    for (i = 0; i < nw; i++) {
+        const float *r = row + (size_t)i * 64;
+        int n = w - i * 64 < 64 ? w - i * 64 : 64;
+        uint64_t word = 0;
+        x = 0;
+#if defined(__AVX512F__) && !defined(CAM_NO_SIMD)
+        /* the predicate must be a constant: two loops */
+        if (pred == _CMP_GT_OQ)
+            for (; x + 16 <= n; x += 16)
+                word |= (uint64_t)_mm512_cmp_ps_mask(_mm512_loadu_ps(r + x), t16, _CMP_GT_OQ) << x;
+        else
+            for (; x + 16 <= n; x += 16)
+                word |= (uint64_t)_mm512_cmp_ps_mask(_mm512_loadu_ps(r + x), t16, _CMP_GE_OQ) << x;
+#endif
+#if defined(CAM__VIS_AVX2)
+        if (strict)
+            for (; x + 8 <= n; x += 8)
+                word |= (uint64_t)(unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(r + x), t8, _CMP_GT_OQ))
+                        << x;
+        else
+            for (; x + 8 <= n; x += 8)
+                word |= (uint64_t)(unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(r + x), t8, _CMP_GE_OQ))
+                        << x;
+#endif
+        for (; x < n; x++)
+            if (strict ? r[x] > tf : r[x] >= tf)
+                word |= (uint64_t)1 << x;
+        bits[i] = word;
+    }
 }
 
 static int cam__box_ctz(uint64_t v) /* v != 0 */
@@ -6560,6 +6782,7 @@ CAM_API int cam_map_boxes(const float *map, int w, int h, const cam_box_desc *de
             runs[nruns].x1 = x - 1;
             runs[nruns].y = y;
             runs[nruns].parent = nruns;
+            runs[nruns].sum = cam__box_run_sum(map + (size_t)y * w, a, x - 1);
             /* previous-row runs are sorted: skip those ending left of contact */
             while (p < prev1 && runs[p].x1 < a - diag)
                 p++;
@@ -6572,8 +6795,6 @@ CAM_API int cam_map_boxes(const float *map, int w, int h, const cam_box_desc *de
     }
     for (i = 0; i < nruns; i++) {
         int r = cam__box_find(runs, i), c;
-        const float *row = map + (size_t)runs[i].y * w;
-        double s = 0.0;
         if (r == i) {
             c = ncomp++;
             label[i] = c;
@@ -6589,21 +6810,8 @@ CAM_API int cam_map_boxes(const float *map, int w, int h, const cam_box_desc *de
             if (runs[i].x1 > comps[c].x1) comps[c].x1 = runs[i].x1;
             comps[c].y1 = runs[i].y; /* runs come in row order */
         }
-        {
-            /* four partial sums: the dependency chain, not the adds, bounds this */
-            double s1 = 0.0, s2 = 0.0, s3 = 0.0;
-            for (x = runs[i].x0; x + 3 <= runs[i].x1; x += 4) {
-                s += row[x];
-                s1 += row[x + 1];
-                s2 += row[x + 2];
-                s3 += row[x + 3];
-            }
-            for (; x <= runs[i].x1; x++)
-                s += row[x];
-            s += s1 + s2 + s3;
-        }
         comps[c].pixels += runs[i].x1 - runs[i].x0 + 1;
-        comps[c].sum += s;
+        comps[c].sum += runs[i].sum;
     }
     if (max_boxes == 1 && ncomp > 1) {
         int best = 0;
@@ -7411,148 +7619,435 @@ CAM_API void cam_maps_free(cam_maps *m)
     memset(m, 0, sizeof *m);
 }
 
-typedef struct cam__vis_map_task {
-    const float *weights, *features;
-    int rows, k, hw, n, per;
-    const int *classes;
-    cam_rectify rectify;
-    float *out;
-    cam_result res[64];
-} cam__vis_map_task;
-
-static void cam__vis_map_run(void *ctx, int task, int thread)
+/* Net-owned buffers (model memory, freed with the net): grown, never shrunk. */
+static void *cam__vis_net_buf(cam_net *net, void **buf, size_t *have, size_t need)
 {
-    cam__vis_map_task *t = (cam__vis_map_task *)ctx;
-    int c0 = task * t->per, cn = t->n - c0 < t->per ? t->n - c0 : t->per;
-    cam_result r;
-    (void)thread;
-    r = cam_map_compute(t->weights, t->rows, t->k, t->features, t->hw, t->classes + c0, cn, t->rectify,
-                        t->out + (size_t)c0 * t->hw);
-    if (task < 64)
-        t->res[task] = r;
+    if (*buf && *have >= need)
+        return *buf;
+    if (*buf)
+        cam__hfree(&net->heap, &net->model_mem, *buf);
+    *buf = cam__halloc(&net->heap, &net->model_mem, need ? need : 1);
+    *have = *buf ? need : 0;
+    return *buf;
 }
 
-CAM_API cam_result cam_net_maps(cam_net *net, int b, const int *classes, int n_classes, const cam_map_desc *desc,
-                                cam_maps *out)
+/* The head's weights packed for cam__mapc_tile, made on first use. */
+static const float *cam__vis_packed_weights(cam_net *net, const cam_head *head, int poswt)
 {
+    if (!net->mapc_w[poswt] || net->mapc_src[poswt] != head->weights) {
+        size_t nf = cam__mapc_packed_floats(head->n_classes, head->n_channels);
+        if (net->mapc_w[poswt])
+            cam__hfree(&net->heap, &net->model_mem, net->mapc_w[poswt]);
+        net->mapc_src[poswt] = NULL;
+        net->mapc_w[poswt] = (float *)cam__halloc(&net->heap, &net->model_mem, nf * sizeof(float));
+        if (!net->mapc_w[poswt])
+            return NULL;
+        cam__mapc_pack(head->weights, head->n_classes, head->n_channels, poswt, net->mapc_w[poswt]);
+        net->mapc_src[poswt] = head->weights;
+    }
+    return net->mapc_w[poswt];
+}
+
+/* One call's maps: what cam_net_maps and cam_net_maps_into share. */
+typedef struct cam__vis_job {
     cam_map_desc d;
     cam_head head;
+    const float *features; /* image b: K x hw */
+    const float *sc;       /* scores of image b */
+    int nsc, k, fw, fh, hw, ow, oh, in_w, in_h;
+} cam__vis_job;
+
+static cam_result cam__vis_job_init(cam_net *net, int b, int n_classes, const cam_map_desc *desc, cam__vis_job *j)
+{
     cam_tensor f;
     cam_result r;
-    const float *sc = NULL;
-    float *fm = NULL;
-    int n, k, fh, fw, i, nsc = 0, ow, oh, in_w = 0, in_h = 0;
-    size_t hw;
-    if (!out)
-        return CAM_ERR_INVALID_ARG;
-    memset(out, 0, sizeof *out);
+    int n;
+    memset(j, 0, sizeof *j);
     if (desc)
-        d = *desc;
-    else
-        memset(&d, 0, sizeof d);
-    if (!net || b < 0 || n_classes <= 0 || !cam__vis_interp_ok(d.interp) || (int)d.target < 0 ||
-        (int)d.target > CAM_TARGET_FEATURE || (int)d.rectify < 0 || (int)d.rectify > CAM_RECTIFY_POSITIVE_WEIGHTS ||
-        (int)d.normalize < 0 || (int)d.normalize > CAM_NORMALIZE_MINMAX || (int)d.order < 0 ||
-        (int)d.order > CAM_NORMALIZE_BEFORE_RESIZE)
+        j->d = *desc;
+    if (!net || b < 0 || n_classes <= 0 || !cam__vis_interp_ok(j->d.interp) || (int)j->d.target < 0 ||
+        (int)j->d.target > CAM_TARGET_FEATURE || (int)j->d.rectify < 0 ||
+        (int)j->d.rectify > CAM_RECTIFY_POSITIVE_WEIGHTS || (int)j->d.normalize < 0 ||
+        (int)j->d.normalize > CAM_NORMALIZE_MINMAX || (int)j->d.order < 0 ||
+        (int)j->d.order > CAM_NORMALIZE_BEFORE_RESIZE)
         return CAM_ERR_INVALID_ARG;
-    if ((r = cam__vis_features(net, &head, &f, &n, &k, &fh, &fw)) != CAM_OK)
+    if ((r = cam__vis_features(net, &j->head, &f, &n, &j->k, &j->fh, &j->fw)) != CAM_OK)
         return r;
     if (b >= n)
         return CAM_ERR_INVALID_ARG;
-    if ((r = cam_net_scores(net, b, &sc, &nsc)) != CAM_OK)
+    if ((r = cam_net_scores(net, b, &j->sc, &j->nsc)) != CAM_OK)
         return r;
-    if (!classes && n_classes > nsc)
-        n_classes = nsc;
-    hw = (size_t)fh * fw;
-    out->classes = (int *)malloc(sizeof(int) * n_classes);
-    out->scores = (float *)malloc(sizeof(float) * n_classes);
-    if (!out->classes || !out->scores)
-        return CAM_ERR_NOMEM;
-    if (classes)
-        memcpy(out->classes, classes, sizeof(int) * n_classes);
-    else
-        cam_scores_topk(sc, nsc, n_classes, out->classes, NULL);
-    for (i = 0; i < n_classes; i++) {
-        if (out->classes[i] < 0 || out->classes[i] >= head.n_classes)
-            return CAM_ERR_INVALID_ARG;
-        out->scores[i] = out->classes[i] < nsc ? sc[out->classes[i]] : 0.0f;
-    }
-    out->n = n_classes;
-    ow = fw, oh = fh;
-    if (d.target != CAM_TARGET_FEATURE) {
+    j->hw = j->fh * j->fw;
+    j->features = (const float *)f.data + (size_t)b * j->k * j->hw;
+    j->ow = j->fw, j->oh = j->fh;
+    if (j->d.target != CAM_TARGET_FEATURE) {
         cam_tensor_info info;
         if ((r = cam_net_input_info(net, 0, &info)) != CAM_OK)
             return r;
         if (info.ndim != 4 || info.dims[2] < 1 || info.dims[3] < 1 || info.dims[2] > CAM_MAX_IMAGE_DIM ||
             info.dims[3] > CAM_MAX_IMAGE_DIM)
             return CAM_ERR_SHAPE;
-        in_h = (int)info.dims[2];
-        in_w = (int)info.dims[3];
-        ow = in_w, oh = in_h;
-        if (d.target == CAM_TARGET_IMAGE && d.transform) {
-            if (!cam__vis_transform_ok(d.transform))
+        j->in_h = (int)info.dims[2];
+        j->in_w = (int)info.dims[3];
+        j->ow = j->in_w, j->oh = j->in_h;
+        if (j->d.target == CAM_TARGET_IMAGE && j->d.transform) {
+            if (!cam__vis_transform_ok(j->d.transform))
                 return CAM_ERR_INVALID_ARG;
-            ow = d.transform->image_width;
-            oh = d.transform->image_height;
+            j->ow = j->d.transform->image_width;
+            j->oh = j->d.transform->image_height;
         }
     }
-    out->width = ow;
-    out->height = oh;
-    out->data = (float *)malloc(sizeof(float) * (size_t)ow * oh * n_classes);
-    if (!out->data)
-        return CAM_ERR_NOMEM;
-    fm = d.target == CAM_TARGET_FEATURE ? out->data : (float *)malloc(sizeof(float) * hw * n_classes);
-    if (!fm)
-        return CAM_ERR_NOMEM;
-    {
-        /* The product split by class blocks over the net's thread pool: every
-           map element is the same FMA sequence whatever the split. */
-        cam__vis_map_task mt;
-        int nt = cam_net_threads(net);
-        if (nt > 64)
-            nt = 64;
-        mt.weights = head.conv_classifier ? NULL : head.weights;
-        mt.rows = head.n_classes;
-        mt.k = k;
-        mt.features = (const float *)f.data + (size_t)b * k * hw;
-        mt.hw = (int)hw;
-        mt.classes = out->classes;
-        mt.n = n_classes;
-        mt.rectify = d.rectify;
-        mt.out = fm;
-        mt.per = n_classes;
-        if (nt > 1 && n_classes >= 2 * CAM__MAP_CB && (size_t)n_classes * k * hw >= 1000000) {
-            mt.per = (n_classes + nt - 1) / nt;
+    return CAM_OK;
+}
+
+/* Classes (given, or the top n by score) and their scores; n already clamped. */
+static cam_result cam__vis_job_classes(const cam__vis_job *j, const int *classes, int n, int *cls, float *scores)
+{
+    int i;
+    if (classes)
+        memcpy(cls, classes, sizeof(int) * n);
+    else
+        cam_scores_topk(j->sc, j->nsc, n, cls, NULL);
+    for (i = 0; i < n; i++) {
+        if (cls[i] < 0 || cls[i] >= j->head.n_classes)
+            return CAM_ERR_INVALID_ARG;
+        if (scores)
+            scores[i] = cls[i] < j->nsc ? j->sc[cls[i]] : 0.0f;
+    }
+    return CAM_OK;
+}
+
+typedef struct cam__vis_map_task {
+    const cam__vis_job *job;
+    const float *wp; /* packed weights, or NULL: cam_map_compute on class ranges */
+    const int *classes;
+    int n, per, b_first;
+    float *fm, *out;
+    cam_result res[64];
+} cam__vis_map_task;
+
+/* The product: task = a range of classes (cam_map_compute) or of class
+   blocks (packed). Every map element is the same FMA chain whatever the split. */
+static void cam__vis_map_run(void *ctx, int task, int thread)
+{
+    cam__vis_map_task *t = (cam__vis_map_task *)ctx;
+    const cam__vis_job *j = t->job;
+    cam_result r = CAM_OK;
+    (void)thread;
+    if (t->wp) {
+        int nb = (t->classes[0] + t->n - 1) / CAM__MAPC_CB + 1 - t->b_first, b0 = t->b_first + task * t->per;
+        int b1 = b0 + t->per < t->b_first + nb ? b0 + t->per : t->b_first + nb;
+        cam__map_packed(t->wp, j->k, j->features, j->hw, t->classes[0], t->n, b0, b1,
+                        j->d.rectify == CAM_RECTIFY_RELU, t->fm);
+    } else {
+        int c0 = task * t->per, cn = t->n - c0 < t->per ? t->n - c0 : t->per;
+        r = cam_map_compute(j->head.conv_classifier ? NULL : j->head.weights, j->head.n_classes, j->k, j->features,
+                            j->hw, t->classes + c0, cn, j->d.rectify, t->fm + (size_t)c0 * j->hw);
+    }
+    if (task < 64)
+        t->res[task] = r;
+}
+
+/* Normalising and resampling one map: src (hw floats, normalised in place
+   when asked before resampling) to dst (ow x oh; src itself at feature
+   resolution). */
+static cam_result cam__vis_finish(const cam__vis_job *j, float *src, float *dst)
+{
+    const cam_map_desc *d = &j->d;
+    cam_result r = CAM_OK;
+    if (d->normalize && (d->order == CAM_NORMALIZE_BEFORE_RESIZE || d->target == CAM_TARGET_FEATURE))
+        cam_map_normalize(src, (size_t)j->hw, d->normalize);
+    if (d->target == CAM_TARGET_FEATURE)
+        return CAM_OK;
+    if (d->target == CAM_TARGET_IMAGE && d->transform) {
+        /* The map covers the network input: the transform takes it on. */
+        cam_transform tf = *d->transform;
+        tf.input_width = j->in_w;
+        tf.input_height = j->in_h;
+        r = cam_map_resize_to_image(src, j->fw, j->fh, &tf, dst, d->interp);
+    } else {
+        r = cam_map_resize(src, j->fw, j->fh, dst, j->ow, j->oh, d->interp);
+    }
+    if (r == CAM_OK && d->normalize && d->order == CAM_NORMALIZE_AFTER_RESIZE)
+        cam_map_normalize(dst, (size_t)j->ow * j->oh, d->normalize);
+    return r;
+}
+
+/* task = one map */
+static void cam__vis_resize_run(void *ctx, int task, int thread)
+{
+    cam__vis_map_task *t = (cam__vis_map_task *)ctx;
+    const cam__vis_job *j = t->job;
+    cam_result r = cam__vis_finish(j, t->fm + (size_t)task * j->hw, t->out + (size_t)task * j->ow * j->oh);
+    (void)thread;
+    if (task < 64)
+        t->res[task] = r;
+}
+
+/* Maps of the n classes cls into out (n x oh x ow); fm: n x hw scratch for
+   the product (out itself at feature resolution). */
+static cam_result cam__vis_job_run(cam_net *net, const cam__vis_job *j, const int *cls, int n, float *fm, float *out)
+{
+    cam__vis_map_task mt;
+    int nt = cam_net_threads(net), i, ntask, consecutive = 1;
+    double work = (double)n * j->k * j->hw;
+    cam_result r = CAM_OK;
+    if (nt > 64)
+        nt = 64;
+    memset(&mt, 0, sizeof mt);
+    mt.job = j;
+    mt.classes = cls;
+    mt.n = n;
+    mt.fm = fm;
+    mt.out = out;
+    for (i = 1; i < n && consecutive; i++)
+        consecutive = cls[i] == cls[0] + i;
+    if (!j->head.conv_classifier && consecutive && n >= CAM__MAPC_CB) {
+        /* many classes in a run (all of them, typically): the packed product */
+        int nb;
+        mt.wp = cam__vis_packed_weights(net, &j->head, j->d.rectify == CAM_RECTIFY_POSITIVE_WEIGHTS);
+        if (!mt.wp)
+            return CAM_ERR_NOMEM;
+        mt.b_first = cls[0] / CAM__MAPC_CB;
+        nb = (cls[0] + n - 1) / CAM__MAPC_CB + 1 - mt.b_first;
+        mt.per = nb;
+        if (nt > 1 && work >= 1e6)
+            mt.per = (nb + nt - 1) / nt;
+        ntask = (nb + mt.per - 1) / mt.per;
+    } else {
+        mt.per = n;
+        if (nt > 1 && n >= 2 * CAM__MAP_CB && work >= 1e6) {
+            mt.per = (n + nt - 1) / nt;
             mt.per = (mt.per + CAM__MAP_CB - 1) / CAM__MAP_CB * CAM__MAP_CB;
         }
-        memset(mt.res, 0, sizeof mt.res);
-        cam__par(net, cam__vis_map_run, &mt, (n_classes + mt.per - 1) / mt.per);
-        r = CAM_OK;
-        for (i = 0; i < (n_classes + mt.per - 1) / mt.per && i < 64; i++)
-            if (mt.res[i] != CAM_OK)
-                r = mt.res[i];
+        ntask = (n + mt.per - 1) / mt.per;
     }
-    for (i = 0; r == CAM_OK && i < n_classes; i++) {
-        float *src = fm + (size_t)i * hw, *dst = out->data + (size_t)i * ow * oh;
-        if (d.normalize && (d.order == CAM_NORMALIZE_BEFORE_RESIZE || d.target == CAM_TARGET_FEATURE))
-            cam_map_normalize(src, hw, d.normalize);
-        if (d.target == CAM_TARGET_FEATURE)
-            continue;
-        if (d.target == CAM_TARGET_IMAGE && d.transform) {
-            /* The map covers the network input: the transform takes it on. */
-            cam_transform tf = *d.transform;
-            tf.input_width = in_w;
-            tf.input_height = in_h;
-            r = cam_map_resize_to_image(src, fw, fh, &tf, dst, d.interp);
-        } else {
-            r = cam_map_resize(src, fw, fh, dst, ow, oh, d.interp);
-        }
-        if (r == CAM_OK && d.normalize && d.order == CAM_NORMALIZE_AFTER_RESIZE)
-            cam_map_normalize(dst, (size_t)ow * oh, d.normalize);
-    }
+    cam__par(net, cam__vis_map_run, &mt, ntask);
+    for (i = 0; i < ntask && i < 64; i++)
+        if (mt.res[i] != CAM_OK)
+            r = mt.res[i];
+    if (r != CAM_OK || (j->d.target == CAM_TARGET_FEATURE && !j->d.normalize))
+        return r;
+    memset(mt.res, 0, sizeof mt.res);
+    /* one map per task; resampling to an image is worth a thread per map */
+    if (j->d.target == CAM_TARGET_FEATURE || (double)j->ow * j->oh < 4096.0)
+        for (i = 0; i < n; i++)
+            cam__vis_resize_run(&mt, i, 0);
+    else
+        cam__par(net, cam__vis_resize_run, &mt, n);
+    for (i = 0; i < n && i < 64; i++)
+        if (mt.res[i] != CAM_OK)
+            r = mt.res[i];
+    return r;
+}
+
+CAM_API cam_result cam_net_maps(cam_net *net, int b, const int *classes, int n_classes, const cam_map_desc *desc,
+                                cam_maps *out)
+{
+    cam__vis_job j;
+    cam_result r;
+    float *fm;
+    if (!out)
+        return CAM_ERR_INVALID_ARG;
+    memset(out, 0, sizeof *out);
+    if ((r = cam__vis_job_init(net, b, n_classes, desc, &j)) != CAM_OK)
+        return r;
+    if (!classes && n_classes > j.nsc)
+        n_classes = j.nsc;
+    out->classes = (int *)malloc(sizeof(int) * n_classes);
+    out->scores = (float *)malloc(sizeof(float) * n_classes);
+    if (!out->classes || !out->scores)
+        return CAM_ERR_NOMEM;
+    if ((r = cam__vis_job_classes(&j, classes, n_classes, out->classes, out->scores)) != CAM_OK)
+        return r;
+    out->n = n_classes;
+    out->width = j.ow;
+    out->height = j.oh;
+    out->data = (float *)malloc(sizeof(float) * (size_t)j.ow * j.oh * n_classes);
+    if (!out->data)
+        return CAM_ERR_NOMEM;
+    fm = j.d.target == CAM_TARGET_FEATURE ? out->data : (float *)malloc(sizeof(float) * j.hw * n_classes);
+    if (!fm)
+        return CAM_ERR_NOMEM;
+    r = cam__vis_job_run(net, &j, out->classes, n_classes, fm, out->data);
     if (fm != out->data)
         free(fm);
     return r;
+}
+
+CAM_API cam_result cam_net_maps_size(cam_net *net, const cam_map_desc *desc, int *width, int *height)
+{
+    cam__vis_job j;
+    cam_result r;
+    if ((r = cam__vis_job_init(net, 0, 1, desc, &j)) != CAM_OK)
+        return r;
+    if (width)
+        *width = j.ow;
+    if (height)
+        *height = j.oh;
+    return CAM_OK;
+}
+
+CAM_API cam_result cam_net_maps_into(cam_net *net, int b, const int *classes, int n_classes,
+                                     const cam_map_desc *desc, cam_maps *out, size_t capacity)
+{
+    cam__vis_job j;
+    cam_result r;
+    float *fm;
+    if (!out || !out->data || !out->classes)
+        return CAM_ERR_INVALID_ARG;
+    out->n = 0;
+    if ((r = cam__vis_job_init(net, b, n_classes, desc, &j)) != CAM_OK)
+        return r;
+    if (!classes && n_classes > j.nsc)
+        n_classes = j.nsc;
+    if ((size_t)j.ow * j.oh * n_classes > capacity)
+        return CAM_ERR_INVALID_ARG;
+    if ((r = cam__vis_job_classes(&j, classes, n_classes, out->classes, out->scores)) != CAM_OK)
+        return r;
+    out->width = j.ow;
+    out->height = j.oh;
+    fm = out->data;
+    if (j.d.target != CAM_TARGET_FEATURE) {
+        fm = (float *)cam__vis_net_buf(net, &net->map_fm, &net->map_fm_bytes,
+                                       sizeof(float) * (size_t)j.hw * n_classes);
+        if (!fm)
+            return CAM_ERR_NOMEM;
+    }
+    if ((r = cam__vis_job_run(net, &j, out->classes, n_classes, fm, out->data)) != CAM_OK)
+        return r;
+    out->n = n_classes;
+    return CAM_OK;
+}
+
+typedef struct cam__vis_box_task {
+    const cam_maps *maps;
+    const cam_box_desc *desc;
+    cam_box *boxes;
+    int max_boxes;
+    int *counts;
+    unsigned char *scratch;
+    size_t each;
+} cam__vis_box_task;
+
+static void cam__vis_box_run(void *ctx, int task, int thread)
+{
+    cam__vis_box_task *t = (cam__vis_box_task *)ctx;
+    size_t px = (size_t)t->maps->width * t->maps->height;
+    t->counts[task] = cam_map_boxes(t->maps->data + (size_t)task * px, t->maps->width, t->maps->height, t->desc,
+                                    t->boxes ? t->boxes + (size_t)task * t->max_boxes : NULL, t->max_boxes,
+                                    t->scratch + (size_t)thread * t->each);
+}
+
+CAM_API cam_result cam_net_boxes(cam_net *net, const cam_maps *maps, const cam_box_desc *desc, cam_box *boxes,
+                                 int max_boxes, int *counts)
+{
+    cam__vis_box_task bt;
+    size_t each;
+    int i, nth;
+    if (!net || !maps || !counts || maps->n < 0 || (maps->n > 0 && !maps->data) || max_boxes < 0 ||
+        (max_boxes > 0 && !boxes))
+        return CAM_ERR_INVALID_ARG;
+    if (maps->n == 0)
+        return CAM_OK;
+    if (maps->width <= 0 || maps->height <= 0)
+        return CAM_ERR_INVALID_ARG;
+    if (maps->width > CAM_MAX_IMAGE_DIM || maps->height > CAM_MAX_IMAGE_DIM)
+        return CAM_ERR_LIMIT;
+    /* each scratch rounded up to keep the next one aligned as malloc's */
+    each = (cam_map_boxes_scratch_size(maps->width, maps->height) + 63) / 64 * 64;
+    nth = cam_net_threads(net) > 1 ? cam_net_threads(net) : 1;
+    bt.maps = maps;
+    bt.desc = desc;
+    bt.boxes = boxes;
+    bt.max_boxes = max_boxes;
+    bt.counts = counts;
+    bt.each = each;
+    bt.scratch = (unsigned char *)cam__vis_net_buf(net, &net->box_scratch, &net->box_scratch_bytes, each * nth);
+    if (!bt.scratch)
+        return CAM_ERR_NOMEM;
+    cam__par(net, cam__vis_box_run, &bt, maps->n);
+    for (i = 0; i < maps->n; i++)
+        if (counts[i] < 0)
+            return (cam_result)counts[i];
+    return CAM_OK;
+}
+
+typedef struct cam__vis_mb_task {
+    cam__vis_map_task mt;
+    const cam_box_desc *bdesc;
+    cam_box *boxes;
+    int max_boxes;
+    int *counts;
+    unsigned char *scratch; /* per thread: one map, then cam_map_boxes scratch */
+    size_t map_bytes, each;
+} cam__vis_mb_task;
+
+/* One map: resample into the thread's scratch and box it while it is in cache. */
+static void cam__vis_mb_run(void *ctx, int task, int thread)
+{
+    cam__vis_mb_task *t = (cam__vis_mb_task *)ctx;
+    const cam__vis_job *j = t->mt.job;
+    unsigned char *s = t->scratch + (size_t)thread * t->each;
+    float *map = (float *)s, *src = t->mt.fm + (size_t)task * j->hw;
+    cam_result r;
+    if (j->d.target == CAM_TARGET_FEATURE)
+        map = src;
+    if ((r = cam__vis_finish(j, src, map)) != CAM_OK) {
+        t->counts[task] = r;
+        return;
+    }
+    t->counts[task] = cam_map_boxes(map, j->ow, j->oh, t->bdesc,
+                                    t->boxes ? t->boxes + (size_t)task * t->max_boxes : NULL, t->max_boxes,
+                                    s + t->map_bytes);
+}
+
+CAM_API cam_result cam_net_map_boxes(cam_net *net, int b, const int *classes, int n_classes,
+                                     const cam_map_desc *desc, const cam_box_desc *bdesc, int *classes_out,
+                                     cam_box *boxes, int max_boxes, int *counts)
+{
+    cam__vis_mb_task bt;
+    cam__vis_job j;
+    cam_result r;
+    float *fm;
+    int i, nth;
+    if (!classes_out || !counts || max_boxes < 0 || (max_boxes > 0 && !boxes))
+        return CAM_ERR_INVALID_ARG;
+    if ((r = cam__vis_job_init(net, b, n_classes, desc, &j)) != CAM_OK)
+        return r;
+    if (!classes && n_classes > j.nsc)
+        n_classes = j.nsc;
+    if ((r = cam__vis_job_classes(&j, classes, n_classes, classes_out, NULL)) != CAM_OK)
+        return r;
+    fm = (float *)cam__vis_net_buf(net, &net->map_fm, &net->map_fm_bytes, sizeof(float) * (size_t)j.hw * n_classes);
+    if (!fm)
+        return CAM_ERR_NOMEM;
+    memset(&bt, 0, sizeof bt);
+    /* the product only (feature target, no normalising): maps are done per task */
+    {
+        cam__vis_job pj = j;
+        pj.d.target = CAM_TARGET_FEATURE;
+        pj.d.normalize = CAM_NORMALIZE_NONE;
+        if ((r = cam__vis_job_run(net, &pj, classes_out, n_classes, fm, fm)) != CAM_OK)
+            return r;
+    }
+    bt.mt.job = &j;
+    bt.mt.fm = fm;
+    bt.bdesc = bdesc;
+    bt.boxes = boxes;
+    bt.max_boxes = max_boxes;
+    bt.counts = counts;
+    bt.map_bytes = (sizeof(float) * (size_t)j.ow * j.oh + 63) / 64 * 64;
+    bt.each = bt.map_bytes + (cam_map_boxes_scratch_size(j.ow, j.oh) + 63) / 64 * 64;
+    nth = cam_net_threads(net) > 1 ? cam_net_threads(net) : 1;
+    bt.scratch = (unsigned char *)cam__vis_net_buf(net, &net->box_scratch, &net->box_scratch_bytes, bt.each * nth);
+    if (!bt.scratch)
+        return CAM_ERR_NOMEM;
+    cam__par(net, cam__vis_mb_run, &bt, n_classes);
+    for (i = 0; i < n_classes; i++)
+        if (counts[i] < 0)
+            return (cam_result)counts[i];
+    return CAM_OK;
 }
 
 CAM_API cam_result cam_net_features(cam_net *net, cam_pool_kind pool, float *out, int *n_images, int *n_channels)

@@ -2268,6 +2268,195 @@ CAM__KFN int cam__maxpool_avx512(const cam__pool_params *p, int c0, int c1)
 #endif
 #endif /* CAM__SIMD_AVX512 */
 
+/* >>kernel-cam-map
+   Class-vectorised CAM product for many classes (cam_net_maps with a run of
+   consecutive classes, e.g. all of them): M[c][p] = sum_k W[c][k] F[k][p].
+   The classifier weights are packed once per net into blocks of
+   CAM__MAPC_CB classes, each block [K][CB] (classes past C are zero), so
+   one k step of a tile loads CB/lanes weight vectors and broadcasts one
+   feature value per pixel. A tile is CAM__MAPC_PX pixels x CB classes:
+     AVX-512  7 pixels x 48 classes: 21 zmm accumulators, per k 3 weight
+              loads, 7 broadcasts, 21 FMAs (hw = 49 = 7 tiles, no waste)
+     AVX2     4 pixels x 24 classes: 12 ymm accumulators, 3 loads, 4
+              broadcasts, 12 FMAs
+     scalar   4 pixels x 16 classes (the reference; NEON builds use it).
+   Layout: wp = the block's packed weights at the first k of the chunk
+   (row stride CB), f = F[k0][p0] (row stride fs: hw), tile = [PX][CB]
+   floats. kc k steps; first: start from zero, else from tile (the partial
+   sums of the previous k chunks). np < PX pixels (the tail): the missing
+   pixels repeat pixel np-1, so every tile row is written and no feature
+   beyond the np columns is read. Each element is one chain of FMAs over k
+   in ascending order whatever the chunking and the thread split, so results
+   do not depend on the thread count. */
+#ifndef CAM__MAPC_PF_HINT
+#define CAM__MAPC_PF_HINT _MM_HINT_T1
+#endif
+#if defined(CAM__SIMD_AVX512)
+#define CAM__MAPC_CB 48
+#define CAM__MAPC_PX 7
+#elif defined(CAM__SIMD_AVX2)
+#define CAM__MAPC_CB 24
+#define CAM__MAPC_PX 4
+#else
+#define CAM__MAPC_CB 16
+#define CAM__MAPC_PX 4
+#endif
+
+/* Floats of the packed weights of c classes x k channels. */
+CAM__KFN size_t cam__mapc_packed_floats(int c, int k)
+{
+    return (size_t)((c + CAM__MAPC_CB - 1) / CAM__MAPC_CB) * CAM__MAPC_CB * (size_t)k;
+}
+
+/* w: C x K row-major. poswt: max(w, 0) (NaN -> 0), CAM_RECTIFY_POSITIVE_WEIGHTS. */
+CAM__KFN void cam__mapc_pack(const float *w, int c, int k, int poswt, float *wp)
+{
+    int b, j, kk, nb = (c + CAM__MAPC_CB - 1) / CAM__MAPC_CB;
+    for (b = 0; b < nb; ++b) {
+        float *dst = wp + (size_t)b * k * CAM__MAPC_CB;
+        for (j = 0; j < CAM__MAPC_CB; ++j) {
+            int cls = b * CAM__MAPC_CB + j;
+            const float *src = w + (size_t)cls * k;
+            for (kk = 0; kk < k; ++kk) {
+                float v = cls < c ? src[kk] : 0.0f;
+                if (poswt && !(v > 0.0f))
+                    v = 0.0f;
+                dst[(size_t)kk * CAM__MAPC_CB + j] = v;
+            }
+        }
+    }
+}
+
+CAM__KFN void cam__mapc_tile_ref(const float *wp, int kc, const float *f, int fs, int np, float *tile, int first,
+                                 const float *pf)
+{
+    int p, j, kk;
+    (void)pf;
+    for (p = 0; p < CAM__MAPC_PX; ++p) {
+        const float *fp = f + (p < np ? p : np - 1);
+        float *t = tile + (size_t)p * CAM__MAPC_CB;
+        if (first)
+            for (j = 0; j < CAM__MAPC_CB; ++j) t[j] = 0.0f;
+        for (kk = 0; kk < kc; ++kk) {
+            const float fv = fp[(size_t)kk * fs], *w = wp + (size_t)kk * CAM__MAPC_CB;
+            for (j = 0; j < CAM__MAPC_CB; ++j) t[j] += w[j] * fv;
+        }
+    }
+}
+
+#if defined(CAM__SIMD_AVX512)
+/* o1..o6: column offsets of pixels 1..6 (constants for a full tile). */
+CAM__INLINE void cam__mapc_t7_avx512(const float *wp, int kc, const float *f, int fs, int o1, int o2, int o3,
+                                     int o4, int o5, int o6, float *tile, int first, const float *pf)
+{
+    __m512 a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32, a40, a41, a42, a50, a51, a52, a60, a61, a62;
+    int kk;
+#define CAM__MAPC_LD(p) \
+    a##p##0 = _mm512_loadu_ps(tile + p * 48), a##p##1 = _mm512_loadu_ps(tile + p * 48 + 16), \
+    a##p##2 = _mm512_loadu_ps(tile + p * 48 + 32)
+#define CAM__MAPC_ST(p) \
+    _mm512_storeu_ps(tile + p * 48, a##p##0), _mm512_storeu_ps(tile + p * 48 + 16, a##p##1), \
+    _mm512_storeu_ps(tile + p * 48 + 32, a##p##2)
+#define CAM__MAPC_FMA(p, off)                       \
+    {                                               \
+        const __m512 b_ = _mm512_set1_ps(f[off]);   \
+        a##p##0 = _mm512_fmadd_ps(w0, b_, a##p##0); \
+        a##p##1 = _mm512_fmadd_ps(w1, b_, a##p##1); \
+        a##p##2 = _mm512_fmadd_ps(w2, b_, a##p##2); \
+    }
+    if (first) {
+        a00 = a01 = a02 = a10 = a11 = a12 = a20 = a21 = a22 = a30 = a31 = a32 = _mm512_setzero_ps();
+        a40 = a41 = a42 = a50 = a51 = a52 = a60 = a61 = a62 = _mm512_setzero_ps();
+    } else {
+        CAM__MAPC_LD(0); CAM__MAPC_LD(1); CAM__MAPC_LD(2); CAM__MAPC_LD(3);
+        CAM__MAPC_LD(4); CAM__MAPC_LD(5); CAM__MAPC_LD(6);
+    }
+    for (kk = 0; kk < kc; ++kk, wp += 48, f += fs) {
+        const __m512 w0 = _mm512_loadu_ps(wp), w1 = _mm512_loadu_ps(wp + 16), w2 = _mm512_loadu_ps(wp + 32);
+        if (pf)
+            _mm_prefetch((const char *)(pf + (size_t)kk * 16), CAM__MAPC_PF_HINT);
+        CAM__MAPC_FMA(0, 0)
+        CAM__MAPC_FMA(1, o1)
+        CAM__MAPC_FMA(2, o2)
+        CAM__MAPC_FMA(3, o3)
+        CAM__MAPC_FMA(4, o4)
+        CAM__MAPC_FMA(5, o5)
+        CAM__MAPC_FMA(6, o6)
+    }
+    CAM__MAPC_ST(0); CAM__MAPC_ST(1); CAM__MAPC_ST(2); CAM__MAPC_ST(3);
+    CAM__MAPC_ST(4); CAM__MAPC_ST(5); CAM__MAPC_ST(6);
+#undef CAM__MAPC_LD
+#undef CAM__MAPC_ST
+#undef CAM__MAPC_FMA
+}
+
+CAM__KFN void cam__mapc_tile_avx512(const float *wp, int kc, const float *f, int fs, int np, float *tile, int first,
+                                    const float *pf)
+{
+    int o[7], j;
+    if (np == 7) {
+        cam__mapc_t7_avx512(wp, kc, f, fs, 1, 2, 3, 4, 5, 6, tile, first, pf);
+        return;
+    }
+    for (j = 0; j < 7; ++j) o[j] = j < np ? j : np - 1;
+    cam__mapc_t7_avx512(wp, kc, f, fs, o[1], o[2], o[3], o[4], o[5], o[6], tile, first, pf);
+}
+#endif /* CAM__SIMD_AVX512 */
+
+#if defined(CAM__SIMD_AVX2)
+CAM__KFN void cam__mapc_tile_avx2(const float *wp, int kc, const float *f, int fs, int np, float *tile, int first,
+                                  const float *pf)
+{
+    __m256 a00, a01, a02, a10, a11, a12, a20, a21, a22, a30, a31, a32;
+    const int o1 = np > 1 ? 1 : np - 1, o2 = np > 2 ? 2 : np - 1, o3 = np > 3 ? 3 : np - 1;
+    int kk;
+#define CAM__MAPC_LD(p) \
+    a##p##0 = _mm256_loadu_ps(tile + p * 24), a##p##1 = _mm256_loadu_ps(tile + p * 24 + 8), \
+    a##p##2 = _mm256_loadu_ps(tile + p * 24 + 16)
+#define CAM__MAPC_ST(p) \
+    _mm256_storeu_ps(tile + p * 24, a##p##0), _mm256_storeu_ps(tile + p * 24 + 8, a##p##1), \
+    _mm256_storeu_ps(tile + p * 24 + 16, a##p##2)
+#define CAM__MAPC_FMA(p, off)                       \
+    {                                               \
+        const __m256 b_ = _mm256_broadcast_ss(f + (off)); \
+        a##p##0 = _mm256_fmadd_ps(w0, b_, a##p##0); \
+        a##p##1 = _mm256_fmadd_ps(w1, b_, a##p##1); \
+        a##p##2 = _mm256_fmadd_ps(w2, b_, a##p##2); \
+    }
+    if (first) {
+        a00 = a01 = a02 = a10 = a11 = a12 = a20 = a21 = a22 = a30 = a31 = a32 = _mm256_setzero_ps();
+    } else {
+        CAM__MAPC_LD(0); CAM__MAPC_LD(1); CAM__MAPC_LD(2); CAM__MAPC_LD(3);
+    }
+    for (kk = 0; kk < kc; ++kk, wp += 24, f += fs) {
+        const __m256 w0 = _mm256_loadu_ps(wp), w1 = _mm256_loadu_ps(wp + 8), w2 = _mm256_loadu_ps(wp + 16);
+        if (pf)
+            _mm_prefetch((const char *)(pf + (size_t)kk * 16), CAM__MAPC_PF_HINT);
+        CAM__MAPC_FMA(0, 0)
+        CAM__MAPC_FMA(1, o1)
+        CAM__MAPC_FMA(2, o2)
+        CAM__MAPC_FMA(3, o3)
+    }
+    CAM__MAPC_ST(0); CAM__MAPC_ST(1); CAM__MAPC_ST(2); CAM__MAPC_ST(3);
+#undef CAM__MAPC_LD
+#undef CAM__MAPC_ST
+#undef CAM__MAPC_FMA
+}
+#endif /* CAM__SIMD_AVX2 */
+
+/* The variant this build uses (AVX-512 builds: the zmm tile). */
+CAM__KFN void cam__mapc_tile(const float *wp, int kc, const float *f, int fs, int np, float *tile, int first,
+                             const float *pf)
+{
+#if defined(CAM__SIMD_AVX512)
+    cam__mapc_tile_avx512(wp, kc, f, fs, np, tile, first, pf);
+#elif defined(CAM__SIMD_AVX2)
+    cam__mapc_tile_avx2(wp, kc, f, fs, np, tile, first, pf);
+#else
+    cam__mapc_tile_ref(wp, kc, f, fs, np, tile, first, pf);
+#endif
+}
+
 /* >>kernel-dispatch: cam__X is the variant this build selected. */
 #if defined(CAM__VL)
 #define CAM__PICK(name) CAM__SFX(name)

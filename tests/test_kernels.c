@@ -510,6 +510,109 @@ static void test_gemm(test_ctx *t, rng *r)
     }
 }
 
+/* >>cam-map: the class-vectorised CAM product (cam__mapc_tile against its
+   reference, tile by tile with k chunks and pixel tails; cam__map_packed
+   against a double sum, split over class blocks, and against
+   cam_map_compute) */
+static void test_cam_map(test_ctx *t, rng *r)
+{
+    int i;
+    for (i = 0; i < 24; ++i) {
+        int c = rng_int(r, 1, 130), k = rng_int(r, 1, 300), hw = rng_int(r, 1, 60), poswt = i % 2, relu = i % 3 == 2;
+        int c_lo, n, nb, ok = 1, j, p, cut, b_lo, b_hi, *cls;
+        float *w, *f, *wp, *tile, *tref, *out, *part, *old;
+        size_t nf;
+        double worst = 0.0;
+        char name[160], why[200];
+        if (i == 0) c = 100, k = 512, hw = 49;
+        if (i == 1) hw = 1;
+        if (i == 2) k = 1;
+        w = rand_buf(r, (size_t)c * k, -1.0f, 1.0f);
+        f = rand_buf(r, (size_t)k * hw, -0.5f, 1.0f);
+        for (j = 0; j < k * hw; ++j)
+            if (f[j] < 0.0f) f[j] = 0.0f; /* ReLU features: many zeros */
+        nf = cam__mapc_packed_floats(c, k);
+        wp = (float *)malloc(nf * sizeof(float));
+        cam__mapc_pack(w, c, k, poswt, wp);
+        /* tiles: SIMD against reference, every pixel count, k in two chunks */
+        tile = (float *)malloc(sizeof(float) * CAM__MAPC_PX * CAM__MAPC_CB);
+        tref = (float *)malloc(sizeof(float) * CAM__MAPC_PX * CAM__MAPC_CB);
+        why[0] = 0;
+        for (p = 1; p <= CAM__MAPC_PX && p <= hw; ++p) {
+            int b = rng_int(r, 0, (c - 1) / CAM__MAPC_CB), k1 = rng_int(r, 0, k), q;
+            const float *wb = wp + (size_t)b * k * CAM__MAPC_CB;
+            int p0 = rng_int(r, 0, hw - p);
+            cam__mapc_tile(wb, k1, f + p0, hw, p, tile, 1, NULL);
+            cam__mapc_tile(wb + (size_t)k1 * CAM__MAPC_CB, k - k1, f + (size_t)k1 * hw + p0, hw, p, tile, 0, wb);
+            cam__mapc_tile_ref(wb, k, f + p0, hw, p, tref, 1, NULL);
+            for (q = 0; q < CAM__MAPC_PX * CAM__MAPC_CB; ++q) {
+                int px = q / CAM__MAPC_CB, cl = q % CAM__MAPC_CB, kk;
+                double mag = 1.0, e;
+                for (kk = 0; kk < k; ++kk)
+                    mag += fabs(wb[(size_t)kk * CAM__MAPC_CB + cl] * f[(size_t)kk * hw + p0 + (px < p ? px : p - 1)]);
+                e = fabs((double)tile[q] - tref[q]) / mag;
+                if (!(e <= 1e-5)) {
+                    ok = 0;
+                    snprintf(why, sizeof why, "pixels %d: [%d][%d] simd %.9g ref %.9g", p, px, cl, tile[q], tref[q]);
+                }
+            }
+        }
+        snprintf(name, sizeof name, "cam_map tile %d: c %d k %d hw %d%s", i, c, k, hw, poswt ? " poswt" : "");
+        test_report(t, ok, name, "%s", why);
+        /* the driver over a run of classes: against a double sum */
+        c_lo = rng_int(r, 0, c - 1);
+        n = rng_int(r, 1, c - c_lo);
+        if (i < 4) c_lo = 0, n = c;
+        nb = (c_lo + n - 1) / CAM__MAPC_CB + 1;
+        out = (float *)malloc(sizeof(float) * (size_t)n * hw);
+        part = (float *)malloc(sizeof(float) * (size_t)n * hw);
+        old = (float *)malloc(sizeof(float) * (size_t)n * hw);
+        cls = (int *)malloc(sizeof(int) * (size_t)n);
+        cam__map_packed(wp, k, f, hw, c_lo, n, c_lo / CAM__MAPC_CB, nb, relu, out);
+        ok = 1;
+        why[0] = 0;
+        for (j = 0; j < n * hw; ++j) {
+            int cl = c_lo + j / hw, px = j % hw, kk;
+            double acc = 0.0, mag = 1.0, e;
+            for (kk = 0; kk < k; ++kk) {
+                double wv = w[(size_t)cl * k + kk];
+                if (poswt && !(wv > 0.0)) wv = 0.0;
+                acc += wv * f[(size_t)kk * hw + px];
+                mag += fabs(wv * f[(size_t)kk * hw + px]);
+            }
+            if (relu && acc < 0.0) acc = 0.0;
+            e = fabs(acc - out[j]) / mag;
+            worst = e > worst ? e : worst;
+            if (!(e <= 1e-5) && ok) {
+                ok = 0;
+                snprintf(why, sizeof why, "class %d pixel %d: %.9g, direct %.9g", cl, px, out[j], acc);
+            }
+        }
+        snprintf(name, sizeof name, "cam_map packed %d: classes [%d,%d) of %d, k %d hw %d%s%s", i, c_lo, c_lo + n, c,
+                 k, hw, poswt ? " poswt" : "", relu ? " relu" : "");
+        test_report(t, ok, name, "%s (worst %g)", why, worst);
+        /* split over class blocks: bit-identical (the thread split) */
+        b_lo = c_lo / CAM__MAPC_CB;
+        b_hi = nb;
+        cut = rng_int(r, b_lo, b_hi);
+        for (j = 0; j < n * hw; ++j) part[j] = -12345.0f;
+        cam__map_packed(wp, k, f, hw, c_lo, n, b_lo, cut, relu, part);
+        cam__map_packed(wp, k, f, hw, c_lo, n, cut, b_hi, relu, part);
+        snprintf(name, sizeof name, "cam_map packed %d split at block %d of [%d,%d)", i, cut, b_lo, b_hi);
+        test_report(t, !memcmp(part, out, sizeof(float) * (size_t)n * hw), name, "differs");
+#if defined(CAM__SIMD_AVX2)
+        /* one FMA chain over k per element in both kernels: the packed maps
+           equal cam_map_compute's bit for bit (top-5 maps = all-class maps) */
+        for (j = 0; j < n; ++j) cls[j] = c_lo + j;
+        cam_map_compute(w, c, k, f, hw, cls, n,
+                        relu ? CAM_RECTIFY_RELU : poswt ? CAM_RECTIFY_POSITIVE_WEIGHTS : CAM_RECTIFY_NONE, old);
+        snprintf(name, sizeof name, "cam_map packed %d equals cam_map_compute", i);
+        test_report(t, relu && poswt ? 1 : !memcmp(old, out, sizeof(float) * (size_t)n * hw), name, "differs");
+#endif
+        free(w); free(f); free(wp); free(tile); free(tref); free(out); free(part); free(old); free(cls);
+    }
+}
+
 /* >>elementwise */
 static void test_vec(test_ctx *t, rng *r)
 {
@@ -628,6 +731,7 @@ int main(int argc, char **argv)
     test_pool(&t, &r);
     test_gemm(&t, &r);
     test_vec(&t, &r);
+    test_cam_map(&t, &r);
     test_pool_threads(&t);
     printf("# %d passed, %d failed\n", t.passed, t.failed);
     return test_done(&t);

@@ -31,6 +31,12 @@ static const char *base_name(const char *p)
     return s ? s + 1 : p;
 }
 
+static int same_box(const cam_box *a, const cam_box *b) /* fields, not padding */
+{
+    return a->x0 == b->x0 && a->y0 == b->y0 && a->x1 == b->x1 && a->y1 == b->y1 && a->pixels == b->pixels &&
+           !memcmp(&a->sum, &b->sum, sizeof a->sum);
+}
+
 /* Classifier weights as W[c][k] (C x K) from the last Gemm/MatMul initializer. */
 static float *independent_weights(cam_net *net, int C, int K, const float **bias)
 {
@@ -180,6 +186,115 @@ static void check_model(test_ctx *t, const char *path, const char *input)
         snprintf(tn, sizeof tn, "net_%s_maps_on_input_top_classes", name);
         test_report(t, ok, tn, "");
         cam_maps_free(&maps);
+    }
+    {
+        /* all classes in one run (the packed product): W . F for every
+           rectify mode, bit-identical to the same maps asked one by one in
+           another order (cam_map_compute), for 1 and 2 threads */
+        int *all = (int *)malloc(sizeof(int) * C), *rev = (int *)malloc(sizeof(int) * C), rect, threads = cam_net_threads(net);
+        cam_map_desc fd;
+        cam_maps m1, m2;
+        memset(&fd, 0, sizeof fd);
+        fd.target = CAM_TARGET_FEATURE;
+        for (c = 0; c < C; c++)
+            all[c] = c, rev[c] = C - 1 - c;
+        if (!W && !head.conv_classifier)
+            W = independent_weights(net, C, K, &bias);
+        for (rect = 0; rect < 3; rect++) {
+            double worst = 0;
+            int same = 1, nt;
+            fd.rectify = (cam_rectify)rect;
+            cam_net_set_threads(net, 1);
+            ok = cam_net_maps(net, 0, all, C, &fd, &m1) == CAM_OK;
+            for (c = 0; ok && c < C; c++)
+                for (p = 0; p < hw; p++) {
+                    double ref = 0, e;
+                    int k;
+                    if (head.conv_classifier)
+                        ref = ((const float *)f.data)[(size_t)c * hw + p];
+                    else
+                        for (k = 0; k < K; k++) {
+                            double wv = W ? W[(size_t)c * K + k] : 0;
+                            if (rect == CAM_RECTIFY_POSITIVE_WEIGHTS && !(wv > 0))
+                                wv = 0;
+                            ref += wv * ((const float *)f.data)[(size_t)k * hw + p];
+                        }
+                    if (rect == CAM_RECTIFY_RELU && ref < 0)
+                        ref = 0;
+                    e = fabs(ref - m1.data[(size_t)c * hw + p]) / (1.0 + fabs(ref));
+                    worst = e > worst ? e : worst;
+                }
+            for (nt = 1; ok && nt <= 2; nt++) {
+                cam_net_set_threads(net, nt);
+                ok = cam_net_maps(net, 0, rev, C, &fd, &m2) == CAM_OK;
+                for (c = 0; ok && c < C; c++)
+                    same &= !memcmp(m1.data + (size_t)c * hw, m2.data + (size_t)(C - 1 - c) * hw, sizeof(float) * hw);
+                cam_maps_free(&m2);
+            }
+            snprintf(tn, sizeof tn, "net_%s_all_class_maps_rectify%d_equal_W_times_F", name, rect);
+            test_report(t, ok && (W || head.conv_classifier) && worst < 1e-5, tn, "worst rel err %g", worst);
+            snprintf(tn, sizeof tn, "net_%s_all_class_maps_rectify%d_equal_maps_one_by_one", name, rect);
+            test_report(t, ok && same, tn, "");
+            cam_maps_free(&m1);
+        }
+        cam_net_set_threads(net, threads);
+        free(all);
+        free(rev);
+    }
+    {
+        /* cam_net_maps_into, cam_net_boxes and cam_net_map_boxes against
+           cam_net_maps and cam_map_boxes, for 1 and 2 threads */
+        int nt, threads = cam_net_threads(net), mw = 0, mh = 0, top = n_sc < 5 ? n_sc : 5;
+        cam_map_desc md;
+        cam_box_desc bd;
+        cam_maps ref, into;
+        memset(&md, 0, sizeof md);
+        memset(&bd, 0, sizeof bd);
+        md.target = CAM_TARGET_INPUT;
+        for (nt = 1; nt <= 2; nt++) {
+            size_t cap;
+            int counts[5], counts2[5], cls2[5], m, same_maps, same_boxes = 1, same_mb = 1;
+            cam_box b1[5 * 3], b2[5 * 3], b3[5 * 3];
+            cam_net_set_threads(net, nt);
+            md.normalize = nt == 2 ? CAM_NORMALIZE_MINMAX : CAM_NORMALIZE_NONE;
+            ok = cam_net_maps(net, 0, NULL, top, &md, &ref) == CAM_OK &&
+                 cam_net_maps_size(net, &md, &mw, &mh) == CAM_OK && mw == ref.width && mh == ref.height;
+            cap = (size_t)mw * mh * top;
+            memset(&into, 0, sizeof into);
+            into.data = (float *)malloc(sizeof(float) * (cap ? cap : 1));
+            into.classes = (int *)malloc(sizeof(int) * 5);
+            into.scores = (float *)malloc(sizeof(float) * 5);
+            snprintf(tn, sizeof tn, "net_%s_maps_into_err_capacity_t%d", name, nt);
+            test_report(t, cam_net_maps_into(net, 0, NULL, top, &md, &into, cap - 1) == CAM_ERR_INVALID_ARG &&
+                               into.n == 0, tn, "");
+            ok = ok && cam_net_maps_into(net, 0, NULL, top, &md, &into, cap) == CAM_OK && into.n == top &&
+                 into.width == mw && into.height == mh;
+            same_maps = ok && !memcmp(into.data, ref.data, sizeof(float) * cap) &&
+                        !memcmp(into.classes, ref.classes, sizeof(int) * top) &&
+                        !memcmp(into.scores, ref.scores, sizeof(float) * top);
+            snprintf(tn, sizeof tn, "net_%s_maps_into_equal_maps_t%d", name, nt);
+            test_report(t, same_maps, tn, "");
+            ok = ok && cam_net_boxes(net, &into, &bd, b2, 3, counts) == CAM_OK &&
+                 cam_net_map_boxes(net, 0, NULL, top, &md, &bd, cls2, b3, 3, counts2) == CAM_OK;
+            for (m = 0; ok && m < top; m++) {
+                int n1 = cam_map_boxes(ref.data + (size_t)m * mw * mh, mw, mh, &bd, b1 + 3 * m, 3, NULL), q;
+                same_boxes &= n1 == counts[m];
+                same_mb &= n1 == counts2[m] && cls2[m] == ref.classes[m];
+                for (q = 0; q < n1 && q < 3; q++) {
+                    same_boxes &= same_box(&b1[3 * m + q], &b2[3 * m + q]);
+                    same_mb &= same_box(&b1[3 * m + q], &b3[3 * m + q]);
+                }
+            }
+            snprintf(tn, sizeof tn, "net_%s_net_boxes_equal_map_boxes_t%d", name, nt);
+            test_report(t, ok && same_boxes, tn, "");
+            snprintf(tn, sizeof tn, "net_%s_net_map_boxes_equal_map_boxes_t%d", name, nt);
+            test_report(t, ok && same_mb, tn, "");
+            cam_maps_free(&ref);
+            free(into.data);
+            free(into.classes);
+            free(into.scores);
+        }
+        cam_net_set_threads(net, threads);
     }
     {
         /* GAP features from the same forward */
