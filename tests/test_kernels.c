@@ -607,7 +607,8 @@ static void test_cam_map(test_ctx *t, rng *r)
         cam_map_compute(w, c, k, f, hw, cls, n,
                         relu ? CAM_RECTIFY_RELU : poswt ? CAM_RECTIFY_POSITIVE_WEIGHTS : CAM_RECTIFY_NONE, old);
         snprintf(name, sizeof name, "cam_map packed %d equals cam_map_compute", i);
-        test_report(t, relu && poswt ? 1 : !memcmp(old, out, sizeof(float) * (size_t)n * hw), name, "differs");
+        if (!(relu && poswt)) /* cam_map_compute has no rectify mode for both */
+            test_report(t, !memcmp(old, out, sizeof(float) * (size_t)n * hw), name, "differs");
 #endif
         free(w); free(f); free(wp); free(tile); free(tref); free(out); free(part); free(old); free(cls);
     }
