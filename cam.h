@@ -1095,12 +1095,21 @@ typedef struct cam__pool_worker {
     int index; /* 1 .. n_threads-1; the caller is 0 */
 } cam__pool_worker;
 
+/* Thread t's share of a job: tasks [next, hi), taken one by one from next;
+   a thread that runs out takes from the others' shares (stealing). One
+   cache line each. */
+typedef struct cam__pool_share {
+    int next, hi;
+    char pad[64 - 2 * sizeof(int)];
+} cam__pool_share;
+
 struct cam__threadpool {
     int n_threads;
     int n_started;
     cam_allocator alloc;
     pthread_t *threads;
     cam__pool_worker *workers;
+    cam__pool_share *shares; /* n_threads */
     pthread_mutex_t mu;
     pthread_cond_t wake;   /* workers sleep here */
     pthread_cond_t done;   /* the caller sleeps here */
@@ -1108,7 +1117,6 @@ struct cam__threadpool {
     cam__task_fn fn;
     void *ctx;
     int n_tasks;
-    int next;              /* next task to hand out */
     int busy;              /* workers not yet finished with this generation */
     unsigned generation;
     int sleepers;          /* workers inside the wake wait */
@@ -1132,15 +1140,23 @@ static void cam__pool_free(const cam_allocator *a, void *ptr)
     free(ptr);
 }
 
+/* Thread t first runs its own contiguous share of the tasks, then helps the
+   others. Contiguous shares keep data on a core from layer to layer: the
+   pixel rows a thread writes in one conv are the rows it reads in the next
+   (with dynamic hand-out, 2 threads took alternate row bands, and half of
+   every layer's input came from the other core's cache). */
 static void cam__pool_work(cam__threadpool *p, int thread)
 {
     cam__task_fn fn = p->fn;
     void *ctx = p->ctx;
-    int n = p->n_tasks;
-    for (;;) {
-        int t = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
-        if (t >= n) break;
-        fn(ctx, t, thread);
+    int T = p->n_threads, k;
+    for (k = 0; k < T; ++k) {
+        cam__pool_share *s = &p->shares[(thread + k) % T];
+        for (;;) {
+            int t = __atomic_fetch_add(&s->next, 1, __ATOMIC_RELAXED);
+            if (t >= __atomic_load_n(&s->hi, __ATOMIC_RELAXED)) break;
+            fn(ctx, t, thread);
+        }
     }
 }
 
@@ -1198,6 +1214,7 @@ CAM__POOL_FN void cam__threadpool_destroy(cam__threadpool *p)
     a = p->alloc;
     cam__pool_free(&a, p->threads);
     cam__pool_free(&a, p->workers);
+    cam__pool_free(&a, p->shares);
     cam__pool_free(&a, p);
 }
 
@@ -1227,12 +1244,15 @@ CAM__POOL_FN cam_result cam__threadpool_create(cam__threadpool **out, int n_thre
     if (nw > 0) {
         p->threads = (pthread_t *)cam__pool_alloc(&al, sizeof(pthread_t) * (size_t)nw);
         p->workers = (cam__pool_worker *)cam__pool_alloc(&al, sizeof(cam__pool_worker) * (size_t)nw);
-        if (!p->threads || !p->workers) {
+        p->shares = (cam__pool_share *)cam__pool_alloc(&al, sizeof(cam__pool_share) * (size_t)n_threads);
+        if (!p->threads || !p->workers || !p->shares) {
             cam__pool_free(&al, p->threads);
             cam__pool_free(&al, p->workers);
+            cam__pool_free(&al, p->shares);
             cam__pool_free(&al, p);
             return CAM_ERR_NOMEM;
         }
+        memset(p->shares, 0, sizeof(cam__pool_share) * (size_t)n_threads);
     }
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->wake, NULL);
@@ -1256,7 +1276,7 @@ CAM__POOL_FN int cam__threadpool_threads(const cam__threadpool *p) { return p ? 
    returns when all have finished. The caller is thread 0. */
 CAM__POOL_FN void cam__threadpool_run(cam__threadpool *p, cam__task_fn fn, void *ctx, int n_tasks)
 {
-    int spin;
+    int spin, i;
     if (n_tasks <= 0) return;
     if (!p || p->n_started == 0 || n_tasks == 1) {
         int t;
@@ -1266,7 +1286,10 @@ CAM__POOL_FN void cam__threadpool_run(cam__threadpool *p, cam__task_fn fn, void 
     p->fn = fn;
     p->ctx = ctx;
     p->n_tasks = n_tasks;
-    __atomic_store_n(&p->next, 0, __ATOMIC_RELAXED);
+    for (i = 0; i < p->n_threads; ++i) { /* published by the generation bump below */
+        __atomic_store_n(&p->shares[i].next, (int)((int64_t)n_tasks * i / p->n_threads), __ATOMIC_RELAXED);
+        __atomic_store_n(&p->shares[i].hi, (int)((int64_t)n_tasks * (i + 1) / p->n_threads), __ATOMIC_RELAXED);
+    }
     __atomic_store_n(&p->busy, p->n_started, __ATOMIC_RELAXED);
     __atomic_add_fetch(&p->generation, 1, __ATOMIC_SEQ_CST); /* publishes the job */
     if (__atomic_load_n(&p->sleepers, __ATOMIC_SEQ_CST) > 0) {
@@ -3751,26 +3774,31 @@ static void cam__conv_task_fn(void *ctx, int task, int thread)
 typedef struct cam__pad_task {
     const float *in;
     float *out;
-    int ih, iw, pt, pl, ph, pw, per;
+    int ih, iw, pt, pl, ph, pw, n;
     int c;
 } cam__pad_task;
 
+/* Padded rows [task * ph / n, (task + 1) * ph / n) of every channel: row
+   bands, as the conv's pixel split, so that with the pool's contiguous
+   shares the thread that pads a band is the one that reads it. */
 static void cam__pad_task_fn(void *ctx, int task, int thread)
 {
     cam__pad_task *t = (cam__pad_task *)ctx;
-    int c0 = task * t->per, c1 = c0 + t->per > t->c ? t->c : c0 + t->per, c, y;
+    int y0 = (int)((int64_t)task * t->ph / t->n), y1 = (int)((int64_t)(task + 1) * t->ph / t->n), c, y;
     (void)thread;
-    for (c = c0; c < c1; c++) {
+    for (c = 0; c < t->c; c++) {
         const float *src = t->in + (size_t)c * t->ih * t->iw;
         float *dst = t->out + (size_t)c * t->ph * t->pw;
-        memset(dst, 0, (size_t)t->pt * t->pw * sizeof(float));
-        for (y = 0; y < t->ih; y++) {
-            float *row = dst + (size_t)(t->pt + y) * t->pw;
+        for (y = y0; y < y1; y++) {
+            float *row = dst + (size_t)y * t->pw;
+            if (y < t->pt || y >= t->pt + t->ih) {
+                memset(row, 0, (size_t)t->pw * sizeof(float));
+                continue;
+            }
             memset(row, 0, (size_t)t->pl * sizeof(float));
-            memcpy(row + t->pl, src + (size_t)y * t->iw, (size_t)t->iw * sizeof(float));
+            memcpy(row + t->pl, src + (size_t)(y - t->pt) * t->iw, (size_t)t->iw * sizeof(float));
             memset(row + t->pl + t->iw, 0, (size_t)(t->pw - t->pl - t->iw) * sizeof(float));
         }
-        memset(dst + (size_t)(t->pt + t->ih) * t->pw, 0, (size_t)(t->ph - t->pt - t->ih) * t->pw * sizeof(float));
     }
 }
 
@@ -3916,8 +3944,8 @@ static void cam__exec_conv_dense(cam_net *net, cam__step *s)
                 pt.ph = (int)ph;
                 pt.pw = (int)pw;
                 pt.c = (int)icg;
-                pt.per = (int)((icg + cam__ntasks(net, icg, 4) - 1) / cam__ntasks(net, icg, 4));
-                cam__par(net, cam__pad_task_fn, &pt, (int)((icg + pt.per - 1) / pt.per));
+                pt.n = cam__ntasks(net, ph, 2);
+                cam__par(net, cam__pad_task_fn, &pt, pt.n);
                 src = scratch;
             }
             t.cp.in = src;
