@@ -1047,8 +1047,10 @@ CAM_API cam_result cam_net_backprop_maps(cam_net *net, const cam_tensor *input, 
    tens of microseconds, so waking workers must cost far less than that:
    workers spin on a generation counter for a while (CAM__POOL_SPIN rounds of
    a pause instruction, ~50-100 us) before sleeping on a condition variable,
-   and the caller runs tasks too. Tasks are handed out one at a time through
-   an atomic counter; which thread runs which task varies between runs, so
+   and the caller runs tasks too. Each thread owns a contiguous share of the
+   tasks (thread t: [t*n/T, (t+1)*n/T)) and takes them one at a time through
+   its share's atomic counter, then takes from the other shares when its own
+   is done. Which thread runs which task still varies between runs, so
    kernels must not let results depend on it (they split by output ranges).
 
    cam__threadpool_run() is not reentrant and must be called from one thread
