@@ -1081,6 +1081,7 @@ typedef struct cam__threadpool cam__threadpool;
 
 #if !defined(CAM_NO_THREADS)
 #include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -1304,8 +1305,22 @@ CAM__POOL_FN void cam__threadpool_run(cam__threadpool *p, cam__task_fn fn, void 
         CAM__CPU_RELAX();
     if (__atomic_load_n(&p->busy, __ATOMIC_ACQUIRE) > 0) {
         pthread_mutex_lock(&p->mu);
-        __atomic_store_n(&p->caller_sleeping, 1, __ATOMIC_SEQ_CST);
-        while (__atomic_load_n(&p->busy, __ATOMIC_SEQ_CST) > 0) pthread_cond_wait(&p->done, &p->mu);
+        /* An exchange, not a store: the worker decrements busy and then
+           reads caller_sleeping, this thread sets caller_sleeping and then
+           reads busy; one of the two must see the other's write. A plain
+           store followed by a load is the pair a store buffer may reorder
+           (an emulator translating aarch64's STLR/LDAR may not fence it);
+           an exchange is a full barrier everywhere. check-neon under
+           qemu-aarch64 hung once with both threads asleep here or nearby. */
+        (void)__atomic_exchange_n(&p->caller_sleeping, 1, __ATOMIC_SEQ_CST);
+        while (__atomic_load_n(&p->busy, __ATOMIC_SEQ_CST) > 0) {
+            /* timed: should a wake-up ever be lost, the caller looks again
+               after a second instead of sleeping for good */
+            struct timespec until;
+            until.tv_sec = time(NULL) + 1;
+            until.tv_nsec = 0;
+            pthread_cond_timedwait(&p->done, &p->mu, &until);
+        }
         __atomic_store_n(&p->caller_sleeping, 0, __ATOMIC_SEQ_CST);
         pthread_mutex_unlock(&p->mu);
     }
