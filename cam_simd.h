@@ -8,9 +8,10 @@
    the engine calls. An AVX-512 build (__AVX512F__ with AVX2 and FMA, e.g.
    -mavx512f -mavx512vl -mavx512bw -mavx512dq -mavx2 -mfma) is an AVX2 build
    whose dense conv is cam__conv_avx512 (zmm tiles, same packed weights and
-   contract); the other kernels stay AVX2 (pooling has an unrolled 3x3 path
-   in every SIMD build). tests/test_kernels.c compares each
-   SIMD variant against its reference on seeded random shapes.
+   contract), with zmm 3x3 depthwise, max pooling (rows of >= 12 outputs)
+   and CAM map kernels; the other kernels stay AVX2 (pooling has an
+   unrolled 3x3 path in every SIMD build). tests/test_kernels.c compares
+   each SIMD variant against its reference on seeded random shapes.
 
    INTERFACE CONTRACT (the engine relies on exactly this)
    ------------------------------------------------------
@@ -169,8 +170,10 @@ typedef struct cam__pool_params {
 /* The ladder: one ISA per build, chosen at compile time. NEON needs AArch64
    (vfmaq_f32, vrndnq_f32, vaddvq_f32). */
 #if !defined(CAM_NO_SIMD) && defined(__AVX512F__) && defined(__AVX2__) && defined(__FMA__)
-/* AVX-512 builds are AVX2 builds plus the zmm dense conv (cam__conv_avx512):
-   every other kernel, and the conv's 1x1 and row tiles, are the AVX2 ones. */
+/* AVX-512 builds are AVX2 builds plus zmm kernels for the dense conv
+   (cam__conv_avx512, with its own 1x1 and row tiles), the 3x3 depthwise
+   conv, max pooling on rows of >= 12 outputs and the CAM map product;
+   every other kernel is the AVX2 one. */
 #define CAM__SIMD_AVX512 1
 #define CAM__SIMD_AVX2 1
 #include <immintrin.h>
