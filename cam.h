@@ -6146,6 +6146,12 @@ static void cam__map_block8(const float *const *wr, int kc, const float *panel, 
 }
 
 #if defined(CAM__VIS_AVX2) && defined(__AVX512F__)
+#if defined(__GNUC__) && !defined(__clang__)
+/* g++ 12 warns inside its own _mm512_undefined_ps() (as in cam_simd.h),
+   where the kernel below is inlined into cam_map_compute: popped after it */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 /* A few classes (top-5 maps), AVX-512: pixels in the vector lanes, 64 at a
    time (4 zmm, the last masked), 3 classes per pass (12 accumulators; a
    missing third class repeats one and is not stored), F read straight from
@@ -6267,6 +6273,9 @@ CAM_API cam_result cam_map_compute(const float *weights, int n_weight_rows, int 
         }
     return CAM_OK;
 }
+#if defined(CAM__VIS_AVX2) && defined(__AVX512F__) && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 /* Maps of the consecutive classes [c_lo, c_lo + n) from the weights packed by
    cam__mapc_pack (wp), computed for class blocks [b0, b1): pixel groups of up
