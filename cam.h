@@ -1119,7 +1119,6 @@ struct cam__threadpool {
     /* Job, published by bumping 'generation' (release) after it is written. */
     cam__task_fn fn;
     void *ctx;
-    int n_tasks;
     int busy;              /* workers not yet finished with this generation */
     unsigned generation;
     int sleepers;          /* workers inside the wake wait */
@@ -1288,7 +1287,6 @@ CAM__POOL_FN void cam__threadpool_run(cam__threadpool *p, cam__task_fn fn, void 
     }
     p->fn = fn;
     p->ctx = ctx;
-    p->n_tasks = n_tasks;
     for (i = 0; i < p->n_threads; ++i) { /* published by the generation bump below */
         __atomic_store_n(&p->shares[i].next, (int)((int64_t)n_tasks * i / p->n_threads), __ATOMIC_RELAXED);
         __atomic_store_n(&p->shares[i].hi, (int)((int64_t)n_tasks * (i + 1) / p->n_threads), __ATOMIC_RELAXED);
@@ -3906,15 +3904,16 @@ static void cam__exec_conv_dense(cam_net *net, cam__step *s)
     const float *res = s->res >= 0 ? (const float *)CAM__VT(s->res)->data : NULL;
     size_t pf = cam__k_conv_packed_floats((int)ocg, (int)icg, (int)p[7], (int)p[8]);
     cam__conv_task t;
-    int64_t n, g, n_ocb = (ocg + CAM__OC_TASK - 1) / CAM__OC_TASK, wbytes = ocg * icg * p[7] * p[8], ibytes = icg * ph * pw;
+    /* n_ocu: output channel units of CAM__OC_TASK channels, the split's grain */
+    int64_t n, g, n_ocu = (ocg + CAM__OC_TASK - 1) / CAM__OC_TASK, wbytes = ocg * icg * p[7] * p[8], ibytes = icg * ph * pw;
     int n_oc_tasks = 1, n_px = 1, T = net->threads > 1 ? net->threads * 4 : 1;
     if (T > 1) {
         if (wbytes > ibytes) {
-            /* at least min(n_ocb, T) tasks of whole channel units; no
+            /* at least min(n_ocu, T) tasks of whole channel units; no
                pixel split where the units alone give enough tasks (each
                pixel part reads all of its channels' weights again) */
-            int64_t units_per = n_ocb / T > 1 ? n_ocb / T : 1;
-            n_oc_tasks = (int)((n_ocb + units_per - 1) / units_per);
+            int64_t units_per = n_ocu / T > 1 ? n_ocu / T : 1;
+            n_oc_tasks = (int)((n_ocu + units_per - 1) / units_per);
             n_px = (T + n_oc_tasks - 1) / n_oc_tasks;
         } else {
             n_px = T;
@@ -3926,7 +3925,7 @@ static void cam__exec_conv_dense(cam_net *net, cam__step *s)
             n_px = 1;
     }
     memset(&t, 0, sizeof t);
-    t.oc_per = (int)(((n_ocb + n_oc_tasks - 1) / n_oc_tasks) * CAM__OC_TASK);
+    t.oc_per = (int)(((n_ocu + n_oc_tasks - 1) / n_oc_tasks) * CAM__OC_TASK);
     t.n_oc_tasks = (int)((ocg + t.oc_per - 1) / t.oc_per);
     /* A task count the threads divide (5 equal tasks on 2 threads run
        3 + 2, a 1.67x speed-up): more pixel splits where the map allows. */

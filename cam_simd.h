@@ -734,12 +734,14 @@ CAM__KFN void CAM__SFX(cam__pool2d_direct)(const cam__pool_params *p, int c0, in
 /* Padded plane size: rows and columns the vectorised loops read (output
    columns rounded up to CAM__VL). 0 if it does not fit or the stride is not
    1 or 2. */
-CAM__INLINE int cam__plane_dims(int ih, int iw, int oh, int ow, int kh, int kw, int sh, int sw, int dh, int dw,
-                                int pt, int pl, int *H, int *W)
+/* The same for vectors of 'lanes' floats whose stride-2 load reads s2_reach
+   floats past its last used one (the AVX-512 kernels: 16 and 0). */
+CAM__INLINE int cam__plane_dims_lanes(int ih, int iw, int oh, int ow, int kh, int kw, int sh, int sw, int dh, int dw,
+                                      int pt, int pl, int lanes, int s2_reach, int *H, int *W)
 {
-    long long owv = (ow + CAM__VL - 1) / CAM__VL * CAM__VL;
+    long long owv = (ow + lanes - 1) / lanes * lanes;
     long long h = (long long)(oh - 1) * sh + (long long)(kh - 1) * dh + 1;
-    long long w = (owv - 1) * sw + (long long)(kw - 1) * dw + 1 + (sw == 2 ? CAM__S2_REACH : 0);
+    long long w = (owv - 1) * sw + (long long)(kw - 1) * dw + 1 + (sw == 2 ? s2_reach : 0);
     if (sw != 1 && sw != 2) return 0;
     if (h < (long long)pt + ih) h = (long long)pt + ih;
     if (w < (long long)pl + iw) w = (long long)pl + iw;
@@ -747,6 +749,12 @@ CAM__INLINE int cam__plane_dims(int ih, int iw, int oh, int ow, int kh, int kw, 
     *H = (int)h;
     *W = (int)w;
     return 1;
+}
+
+CAM__INLINE int cam__plane_dims(int ih, int iw, int oh, int ow, int kh, int kw, int sh, int sw, int dh, int dw,
+                                int pt, int pl, int *H, int *W)
+{
+    return cam__plane_dims_lanes(ih, iw, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl, CAM__VL, CAM__S2_REACH, H, W);
 }
 
 CAM__INLINE void cam__plane_borders(float *dst, int ih, int iw, int pt, int pl, int H, int W, float fill)
@@ -2179,24 +2187,20 @@ CAM__KFN int cam__dwconv3_avx512(const cam__dwconv_params *p, int c0, int c1)
 {
     float scratch[CAM__PLANE_SCRATCH];
     size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow, i;
-    long long owv = (p->ow + 15) / 16 * 16, h, w;
-    int c, fused = p->act.kind == CAM__ACT_NONE || p->act.kind == CAM__ACT_RELU || p->act.kind == CAM__ACT_CLIP;
-    if (p->kh != 3 || p->kw != 3 || (p->sw != 1 && p->sw != 2) || p->oh < 1 || p->ow < 1) return 0;
-    /* rows and columns the vector loops read (cam__ld512_s reads q[0..30]) */
-    h = (long long)(p->oh - 1) * p->sh + 2LL * p->dh + 1;
-    w = (owv - 1) * p->sw + 2LL * p->dw + 1;
-    if (h < (long long)p->pt + p->ih) h = (long long)p->pt + p->ih;
-    if (w < (long long)p->pl + p->iw) w = (long long)p->pl + p->iw;
-    if (h * w > CAM__PLANE_SCRATCH) return 0;
-    cam__plane_borders(scratch, p->ih, p->iw, p->pt, p->pl, (int)h, (int)w, 0.0f);
+    int c, h, w, fused = p->act.kind == CAM__ACT_NONE || p->act.kind == CAM__ACT_RELU || p->act.kind == CAM__ACT_CLIP;
+    /* rows and columns the 16-lane loops read (cam__ld512_s reads q[0..30]: no reach) */
+    if (p->kh != 3 || p->kw != 3 || p->oh < 1 || p->ow < 1 ||
+        !cam__plane_dims_lanes(p->ih, p->iw, p->oh, p->ow, 3, 3, p->sh, p->sw, p->dh, p->dw, p->pt, p->pl, 16, 0, &h, &w))
+        return 0;
+    cam__plane_borders(scratch, p->ih, p->iw, p->pt, p->pl, h, w, 0.0f);
     for (c = c0; c < c1; ++c) {
         float *oc = p->out + (size_t)c * ohw;
         const float *rc = p->res ? p->res + (size_t)c * ohw : NULL;
-        cam__plane_copy(scratch, p->in + (size_t)c * ihw, p->ih, p->iw, p->pt, p->pl, (int)w);
+        cam__plane_copy(scratch, p->in + (size_t)c * ihw, p->ih, p->iw, p->pt, p->pl, w);
         if (p->sw == 2)
-            cam__dw3_plane_avx512(p, scratch, (int)w, p->w + (size_t)c * 9, p->bias ? p->bias + c : NULL, oc, rc, fused, 1);
+            cam__dw3_plane_avx512(p, scratch, w, p->w + (size_t)c * 9, p->bias ? p->bias + c : NULL, oc, rc, fused, 1);
         else
-            cam__dw3_plane_avx512(p, scratch, (int)w, p->w + (size_t)c * 9, p->bias ? p->bias + c : NULL, oc, rc, fused, 0);
+            cam__dw3_plane_avx512(p, scratch, w, p->w + (size_t)c * 9, p->bias ? p->bias + c : NULL, oc, rc, fused, 0);
         for (i = 0; !fused && i < ohw; i += 16) {
             __mmask16 m = ohw - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (ohw - i)) - 1u);
             _mm512_mask_storeu_ps(oc + i, m, cam__act512(_mm512_maskz_loadu_ps(m, oc + i), &p->act));
@@ -2247,22 +2251,19 @@ CAM__KFN int cam__maxpool_avx512(const cam__pool_params *p, int c0, int c1)
 {
     float scratch[CAM__PLANE_SCRATCH];
     size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
-    long long owv = (p->ow + 15) / 16 * 16, h, w;
-    int c;
+    int c, h, w;
     /* rows narrower than 12 fill a zmm worse than the AVX2 kernel's ymm
-       (GoogLeNet's 7x7 pools: 0.028 against 0.020 ms) */
-    if (!p->is_max || (p->sw != 1 && p->sw != 2) || p->oh < 1 || p->ow < 12 || p->kh < 1 || p->kw < 1) return 0;
-    /* rows and columns the vector loops read (cam__ld512_s reads q[0..30]) */
-    h = (long long)(p->oh - 1) * p->sh + (long long)(p->kh - 1) * p->dh + 1;
-    w = (owv - 1) * p->sw + (long long)(p->kw - 1) * p->dw + 1;
-    if (h < (long long)p->pt + p->ih) h = (long long)p->pt + p->ih;
-    if (w < (long long)p->pl + p->iw) w = (long long)p->pl + p->iw;
-    if (h * w > CAM__PLANE_SCRATCH) return 0;
-    cam__plane_borders(scratch, p->ih, p->iw, p->pt, p->pl, (int)h, (int)w, -FLT_MAX);
+       (GoogLeNet's 7x7 pools: 0.028 against 0.020 ms); rows and columns the
+       16-lane loops read (cam__ld512_s reads q[0..30]: no reach) */
+    if (!p->is_max || p->oh < 1 || p->ow < 12 || p->kh < 1 || p->kw < 1 ||
+        !cam__plane_dims_lanes(p->ih, p->iw, p->oh, p->ow, p->kh, p->kw, p->sh, p->sw, p->dh, p->dw, p->pt, p->pl, 16,
+                               0, &h, &w))
+        return 0;
+    cam__plane_borders(scratch, p->ih, p->iw, p->pt, p->pl, h, w, -FLT_MAX);
     for (c = c0; c < c1; ++c) {
-        cam__plane_copy(scratch, p->in + (size_t)c * ihw, p->ih, p->iw, p->pt, p->pl, (int)w);
-        if (p->sw == 2) cam__maxpool_plane_avx512(p, scratch, (int)w, p->out + (size_t)c * ohw, 1);
-        else cam__maxpool_plane_avx512(p, scratch, (int)w, p->out + (size_t)c * ohw, 0);
+        cam__plane_copy(scratch, p->in + (size_t)c * ihw, p->ih, p->iw, p->pt, p->pl, w);
+        if (p->sw == 2) cam__maxpool_plane_avx512(p, scratch, w, p->out + (size_t)c * ohw, 1);
+        else cam__maxpool_plane_avx512(p, scratch, w, p->out + (size_t)c * ohw, 0);
     }
     return 1;
 }
