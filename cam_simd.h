@@ -2331,6 +2331,21 @@ CAM__KFN void cam__mapc_pack(const float *w, int c, int k, int poswt, float *wp)
     }
 }
 
+/* The classifier's GEMV on the packed weights of one block: out[j] = the sum
+   over k, ascending, of wp[k][j] * x[k]: the FMA chain cam__mapc_tile runs
+   for a pixel whose features are x. A CAM head's Gemm runs on these weights
+   (cam__exec_gemm), so the copy the all-class map product reads next is the
+   one the forward pass just left in cache. */
+CAM__KFN void cam__mapc_gemv_ref(const float *wp, int k, const float *x, float *out)
+{
+    int j, kk;
+    for (j = 0; j < CAM__MAPC_CB; ++j) out[j] = 0.0f;
+    for (kk = 0; kk < k; ++kk) {
+        const float xv = x[kk], *w = wp + (size_t)kk * CAM__MAPC_CB;
+        for (j = 0; j < CAM__MAPC_CB; ++j) out[j] += w[j] * xv;
+    }
+}
+
 CAM__KFN void cam__mapc_tile_ref(const float *wp, int kc, const float *f, int fs, int np, float *tile, int first,
                                  const float *pf)
 {
@@ -2394,6 +2409,21 @@ CAM__INLINE void cam__mapc_t7_avx512(const float *wp, int kc, const float *f, in
 #undef CAM__MAPC_FMA
 }
 
+CAM__KFN void cam__mapc_gemv_avx512(const float *wp, int k, const float *x, float *out)
+{
+    __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0;
+    int kk;
+    for (kk = 0; kk < k; ++kk, wp += 48) {
+        const __m512 b = _mm512_set1_ps(x[kk]);
+        a0 = _mm512_fmadd_ps(_mm512_loadu_ps(wp), b, a0);
+        a1 = _mm512_fmadd_ps(_mm512_loadu_ps(wp + 16), b, a1);
+        a2 = _mm512_fmadd_ps(_mm512_loadu_ps(wp + 32), b, a2);
+    }
+    _mm512_storeu_ps(out, a0);
+    _mm512_storeu_ps(out + 16, a1);
+    _mm512_storeu_ps(out + 32, a2);
+}
+
 CAM__KFN void cam__mapc_tile_avx512(const float *wp, int kc, const float *f, int fs, int np, float *tile, int first,
                                     const float *pf)
 {
@@ -2408,6 +2438,21 @@ CAM__KFN void cam__mapc_tile_avx512(const float *wp, int kc, const float *f, int
 #endif /* CAM__SIMD_AVX512 */
 
 #if defined(CAM__SIMD_AVX2)
+CAM__KFN void cam__mapc_gemv_avx2(const float *wp, int k, const float *x, float *out)
+{
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0;
+    int kk;
+    for (kk = 0; kk < k; ++kk, wp += 24) {
+        const __m256 b = _mm256_set1_ps(x[kk]);
+        a0 = _mm256_fmadd_ps(_mm256_loadu_ps(wp), b, a0);
+        a1 = _mm256_fmadd_ps(_mm256_loadu_ps(wp + 8), b, a1);
+        a2 = _mm256_fmadd_ps(_mm256_loadu_ps(wp + 16), b, a2);
+    }
+    _mm256_storeu_ps(out, a0);
+    _mm256_storeu_ps(out + 8, a1);
+    _mm256_storeu_ps(out + 16, a2);
+}
+
 CAM__KFN void cam__mapc_tile_avx2(const float *wp, int kc, const float *f, int fs, int np, float *tile, int first,
                                   const float *pf)
 {
@@ -2458,6 +2503,17 @@ CAM__KFN void cam__mapc_tile(const float *wp, int kc, const float *f, int fs, in
     cam__mapc_tile_avx2(wp, kc, f, fs, np, tile, first, pf);
 #else
     cam__mapc_tile_ref(wp, kc, f, fs, np, tile, first, pf);
+#endif
+}
+
+CAM__KFN void cam__mapc_gemv(const float *wp, int k, const float *x, float *out)
+{
+#if defined(CAM__SIMD_AVX512)
+    cam__mapc_gemv_avx512(wp, k, x, out);
+#elif defined(CAM__SIMD_AVX2)
+    cam__mapc_gemv_avx2(wp, k, x, out);
+#else
+    cam__mapc_gemv_ref(wp, k, x, out);
 #endif
 }
 

@@ -569,7 +569,7 @@ static void test_cam_map(test_ctx *t, rng *r)
         part = (float *)malloc(sizeof(float) * (size_t)n * hw);
         old = (float *)malloc(sizeof(float) * (size_t)n * hw);
         cls = (int *)malloc(sizeof(int) * (size_t)n);
-        cam__map_packed(wp, k, f, hw, c_lo, n, c_lo / CAM__MAPC_CB, nb, relu, out);
+        cam__map_packed(wp, k, f, hw, c_lo, n, c_lo / CAM__MAPC_CB, nb, 0, hw, relu, out);
         ok = 1;
         why[0] = 0;
         for (j = 0; j < n * hw; ++j) {
@@ -597,10 +597,44 @@ static void test_cam_map(test_ctx *t, rng *r)
         b_hi = nb;
         cut = rng_int(r, b_lo, b_hi);
         for (j = 0; j < n * hw; ++j) part[j] = -12345.0f;
-        cam__map_packed(wp, k, f, hw, c_lo, n, b_lo, cut, relu, part);
-        cam__map_packed(wp, k, f, hw, c_lo, n, cut, b_hi, relu, part);
+        cam__map_packed(wp, k, f, hw, c_lo, n, b_lo, cut, 0, hw, relu, part);
+        cam__map_packed(wp, k, f, hw, c_lo, n, cut, b_hi, 0, hw, relu, part);
         snprintf(name, sizeof name, "cam_map packed %d split at block %d of [%d,%d)", i, cut, b_lo, b_hi);
         test_report(t, !memcmp(part, out, sizeof(float) * (size_t)n * hw), name, "differs");
+        /* and inside a block, at a pixel tile (the 2-thread split of 1000
+           classes): bit-identical too */
+        if (cut < b_hi) {
+            int ptile = CAM__MAPC_PX * rng_int(r, 0, (hw - 1) / CAM__MAPC_PX);
+            for (j = 0; j < n * hw; ++j) part[j] = -12345.0f;
+            cam__map_packed(wp, k, f, hw, c_lo, n, b_lo, cut, 0, hw, relu, part);
+            cam__map_packed(wp, k, f, hw, c_lo, n, cut, cut + 1, 0, ptile, relu, part);
+            cam__map_packed(wp, k, f, hw, c_lo, n, cut, cut + 1, ptile, hw, relu, part);
+            cam__map_packed(wp, k, f, hw, c_lo, n, cut + 1, b_hi, 0, hw, relu, part);
+            snprintf(name, sizeof name, "cam_map packed %d split in block %d at pixel %d", i, cut, ptile);
+            test_report(t, !memcmp(part, out, sizeof(float) * (size_t)n * hw), name, "differs");
+        }
+        /* the classifier GEMV on the packed weights (a CAM head's Gemm):
+           against the reference, and equal to the map of a pixel whose
+           features are the GEMV's input (the same FMA chain) */
+        {
+            int b = rng_int(r, 0, (c - 1) / CAM__MAPC_CB), px = rng_int(r, 0, hw - 1), q;
+            const float *wb = wp + (size_t)b * k * CAM__MAPC_CB;
+            float *x = (float *)malloc(sizeof(float) * (size_t)k), g[CAM__MAPC_CB], gref[CAM__MAPC_CB];
+            for (j = 0; j < k; ++j) x[j] = f[(size_t)j * hw + px];
+            cam__mapc_gemv(wb, k, x, g);
+            cam__mapc_gemv_ref(wb, k, x, gref);
+            cam__mapc_tile(wb, k, x, 1, 1, tile, 1, NULL);
+            ok = 1;
+            for (q = 0; q < CAM__MAPC_CB; ++q) {
+                double mag = 1.0;
+                for (j = 0; j < k; ++j) mag += fabs(wb[(size_t)j * CAM__MAPC_CB + q] * x[j]);
+                if (!(fabs((double)g[q] - gref[q]) / mag <= 1e-5) || memcmp(&g[q], &tile[q], sizeof(float)))
+                    ok = 0;
+            }
+            snprintf(name, sizeof name, "cam_map gemv %d: k %d block %d", i, k, b);
+            test_report(t, ok, name, "differs from the reference or the tile");
+            free(x);
+        }
 #if defined(CAM__SIMD_AVX2)
         /* one FMA chain over k per element in both kernels: the packed maps
            equal cam_map_compute's bit for bit (top-5 maps = all-class maps) */
