@@ -87,12 +87,16 @@
    6. Memory
       cam_net_desc.allocator (zero = aligned malloc). Load allocates the weights and
       the arena; forward allocates nothing unless the input shape changes.
-      CAM calls keep some memory in the net, made on first use and freed by
-      cam_net_free(): the first map of a run of at least 48 consecutive classes
-      (all classes, typically; fewer in non-AVX-512 builds) packs a copy of the
-      classifier weights (C x K floats, a second copy for
-      CAM_RECTIFY_POSITIVE_WEIGHTS); cam_net_maps_into() and cam_net_boxes()
-      keep their scratch. cam_net_maps() allocates the maps it returns.
+      A CAM head whose classifier is a Gemm (torchvision's) gets, at load, a
+      copy of its weights packed into class blocks (C x K floats): the
+      forward's Gemm runs on it and so does the all-class map product, which
+      then finds it in cache after the forward. CAM calls keep some memory in
+      the net, made on first use and freed by cam_net_free(): the first map of
+      a run of at least 48 consecutive classes (all classes, typically; fewer
+      in non-AVX-512 builds) packs that copy if load did not (a second copy
+      for CAM_RECTIFY_POSITIVE_WEIGHTS); cam_net_maps_into() and
+      cam_net_boxes() keep their scratch. cam_net_maps() allocates the maps
+      it returns.
 
    7. Errors
       Fallible calls return cam_result (CAM_OK = 0, negative on failure).
@@ -1897,8 +1901,9 @@ struct cam_net {
     cam_head head;
     char head_err[CAM_ERROR_MESSAGE_SIZE];
     float *head_w, *head_b;
-    /* CAM maps, made on first use and kept in model memory: the classifier
-       weights packed for cam__mapc_tile ([0] as they are, [1] max(w, 0)) and
+    /* CAM maps, made on first use (or at load: cam__pack_head_gemm) and kept
+       in model memory: the classifier weights packed for cam__mapc_tile ([0]
+       as they are, [1] max(w, 0)) and
        the packed copy's source, scratch for maps before resampling, and
        one cam_map_boxes scratch per thread (cam_net_boxes) */
     float *mapc_w[2];
@@ -7826,7 +7831,8 @@ static void *cam__vis_net_buf(cam_net *net, void **buf, size_t *have, size_t nee
     return *buf;
 }
 
-/* The head's weights packed for cam__mapc_tile, made on first use. */
+/* The head's weights packed for cam__mapc_tile, made at load for a Gemm head
+   (cam__pack_head_gemm), else on first use. */
 static const float *cam__vis_packed_weights(cam_net *net, const cam_head *head, int poswt)
 {
     if (!net->mapc_w[poswt] || net->mapc_src[poswt] != head->weights) {
