@@ -4858,7 +4858,8 @@ static cam_result cam__find_head(cam_net *net)
 static cam_result cam__pack_head_gemm(cam_net *net)
 {
     int i;
-    if (!net->head_ok || net->head.conv_classifier || !net->head.weights)
+    if (!net->head_ok || net->head.conv_classifier || !net->head.weights || net->head.n_classes < 1 ||
+        net->head.n_channels < 1)
         return CAM_OK;
     for (i = 0; i < net->n_steps; i++) {
         cam__step *s = &net->steps[i];
