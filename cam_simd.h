@@ -8,8 +8,8 @@
    the engine calls. An AVX-512 build (__AVX512F__ with AVX2 and FMA, e.g.
    -mavx512f -mavx512vl -mavx512bw -mavx512dq -mavx2 -mfma) is an AVX2 build
    whose dense conv is cam__conv_avx512 (zmm tiles, same packed weights and
-   contract), with zmm 3x3 depthwise, max pooling (rows of >= 12 outputs)
-   and CAM map kernels; the other kernels stay AVX2 (pooling has an
+   contract), with zmm 3x3 depthwise, max pooling (rows of >= 12 outputs),
+   FC GEMV/GEMM and CAM map kernels; the other kernels stay AVX2 (pooling has an
    unrolled 3x3 path in every SIMD build). tests/test_kernels.c compares
    each SIMD variant against its reference on seeded random shapes.
 
@@ -83,7 +83,9 @@
    - cam__pool2d gives exactly the reference's results; max pooling of a
      window with no real tap gives -FLT_MAX (ONNX Runtime's initial value).
    - cam__gemm_nt streams each B row once per 4 A rows (M = 1, 2 or 4 best);
-     split by n (e.g. n/threads, multiples of 4 columns are fastest).
+     split by n (e.g. n/threads, multiples of 4 columns are fastest). Row i
+     of C does not depend on M either (batch size does not change an
+     image's result).
    - Activations: SIMD sigmoid/tanh use a vector expf (SLEEF's u10 with
      CAM_USE_SLEEF, else a Cephes-style polynomial, ~2 ulp); results match the
      reference within 2e-6 absolute + 2e-6 relative.
@@ -172,8 +174,8 @@ typedef struct cam__pool_params {
 #if !defined(CAM_NO_SIMD) && defined(__AVX512F__) && defined(__AVX2__) && defined(__FMA__)
 /* AVX-512 builds are AVX2 builds plus zmm kernels for the dense conv
    (cam__conv_avx512, with its own 1x1 and row tiles), the 3x3 depthwise
-   conv, max pooling on rows of >= 12 outputs and the CAM map product;
-   every other kernel is the AVX2 one. */
+   conv, max pooling on rows of >= 12 outputs, the FC GEMV/GEMM and the CAM
+   map product; every other kernel is the AVX2 one. */
 #define CAM__SIMD_AVX512 1
 #define CAM__SIMD_AVX2 1
 #include <immintrin.h>
