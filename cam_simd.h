@@ -8,8 +8,8 @@
    the engine calls. An AVX-512 build (__AVX512F__ with AVX2 and FMA, e.g.
    -mavx512f -mavx512vl -mavx512bw -mavx512dq -mavx2 -mfma) is an AVX2 build
    whose dense conv is cam__conv_avx512 (zmm tiles, same packed weights and
-   contract), with zmm 3x3 depthwise, max pooling (rows of >= 12 outputs)
-   and CAM map kernels; the other kernels stay AVX2 (pooling has an
+   contract), with zmm 3x3 depthwise, max pooling (rows of >= 12 outputs),
+   FC GEMV/GEMM and CAM map kernels; the other kernels stay AVX2 (pooling has an
    unrolled 3x3 path in every SIMD build). tests/test_kernels.c compares
    each SIMD variant against its reference on seeded random shapes.
 
@@ -83,7 +83,9 @@
    - cam__pool2d gives exactly the reference's results; max pooling of a
      window with no real tap gives -FLT_MAX (ONNX Runtime's initial value).
    - cam__gemm_nt streams each B row once per 4 A rows (M = 1, 2 or 4 best);
-     split by n (e.g. n/threads, multiples of 4 columns are fastest).
+     split by n (e.g. n/threads, multiples of 4 columns are fastest). Row i
+     of C does not depend on M either (batch size does not change an
+     image's result).
    - Activations: SIMD sigmoid/tanh use a vector expf (SLEEF's u10 with
      CAM_USE_SLEEF, else a Cephes-style polynomial, ~2 ulp); results match the
      reference within 2e-6 absolute + 2e-6 relative.
@@ -172,8 +174,8 @@ typedef struct cam__pool_params {
 #if !defined(CAM_NO_SIMD) && defined(__AVX512F__) && defined(__AVX2__) && defined(__FMA__)
 /* AVX-512 builds are AVX2 builds plus zmm kernels for the dense conv
    (cam__conv_avx512, with its own 1x1 and row tiles), the 3x3 depthwise
-   conv, max pooling on rows of >= 12 outputs and the CAM map product;
-   every other kernel is the AVX2 one. */
+   conv, max pooling on rows of >= 12 outputs, the FC GEMV/GEMM and the CAM
+   map product; every other kernel is the AVX2 one. */
 #define CAM__SIMD_AVX512 1
 #define CAM__SIMD_AVX2 1
 #include <immintrin.h>
@@ -2267,6 +2269,139 @@ CAM__KFN int cam__maxpool_avx512(const cam__pool_params *p, int c0, int c1)
     }
     return 1;
 }
+
+/* >>kernel-gemm-avx512
+   cam__gemm_nt on 16 lanes: the same tiles (4 rows x 2 columns, 2 x 4, 1 x 4
+   and 2 x 1 for the last columns), each C element one chain of zmm FMAs over
+   k whose last step is a masked FMA over the k tail (k % 16, lanes past k read
+   as zero), then a fixed horizontal sum (the two ymm halves added, then the
+   AVX2 cam__vf_hsum), bias, activation; so results do not depend on [n0,n1)
+   or on M. Batch-1 FC layers stream B (their weights) from DRAM once per
+   forward: zmm loads reach the plain-read rate where the 8-lane AVX2 kernel
+   ran ~5% under it (VGG's 25088 -> 4096, 411 MB, one thread), and each B row
+   is prefetched CAM__GEMM_PF bytes ahead, since the hardware prefetcher
+   stops at each 4 KB page. More rows per pass do worse: 8 B rows in flight
+   read at half the rate of 4 on this Zen 5. */
+#ifndef CAM__GEMM_PF
+#define CAM__GEMM_PF 1024
+#endif
+CAM__INLINE float cam__gemm_fin512(__m512 acc, const float *bias, int j, const cam__act_params *act)
+{
+    __m256 hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(acc), 1));
+    float s = cam__vf_hsum(_mm256_add_ps(_mm512_castps512_ps256(acc), hi));
+    if (bias) s += bias[j];
+    return cam__act1(s, act);
+}
+
+#define CAM__G512_PF(p) _mm_prefetch((const char *)(p) + CAM__GEMM_PF, _MM_HINT_T0)
+#define CAM__G512_LDU(p) _mm512_loadu_ps(p)
+#define CAM__G512_LDM(p) _mm512_maskz_loadu_ps(km, p)
+/* one k step of each tile; LD is the full or the masked (tail) load */
+#define CAM__G512_4X2(LD)                                                                                             \
+    w0 = LD(b0 + t), w1 = LD(b1 + t);                                                                                  \
+    x = LD(a0 + t), s00 = _mm512_fmadd_ps(x, w0, s00), s01 = _mm512_fmadd_ps(x, w1, s01);                              \
+    x = LD(a1 + t), s10 = _mm512_fmadd_ps(x, w0, s10), s11 = _mm512_fmadd_ps(x, w1, s11);                              \
+    x = LD(a2 + t), s20 = _mm512_fmadd_ps(x, w0, s20), s21 = _mm512_fmadd_ps(x, w1, s21);                              \
+    x = LD(a3 + t), s30 = _mm512_fmadd_ps(x, w0, s30), s31 = _mm512_fmadd_ps(x, w1, s31)
+#define CAM__G512_2X4(LD)                                                                                             \
+    x0 = LD(a0 + t), x1 = LD(a1 + t);                                                                                  \
+    w = LD(b0 + t), s00 = _mm512_fmadd_ps(x0, w, s00), s10 = _mm512_fmadd_ps(x1, w, s10);                              \
+    w = LD(b1 + t), s01 = _mm512_fmadd_ps(x0, w, s01), s11 = _mm512_fmadd_ps(x1, w, s11);                              \
+    w = LD(b2 + t), s02 = _mm512_fmadd_ps(x0, w, s02), s12 = _mm512_fmadd_ps(x1, w, s12);                              \
+    w = LD(b3 + t), s03 = _mm512_fmadd_ps(x0, w, s03), s13 = _mm512_fmadd_ps(x1, w, s13)
+#define CAM__G512_1X4(LD)                                                                                             \
+    x0 = LD(a0 + t);                                                                                                   \
+    s00 = _mm512_fmadd_ps(x0, LD(b0 + t), s00), s01 = _mm512_fmadd_ps(x0, LD(b1 + t), s01);                            \
+    s02 = _mm512_fmadd_ps(x0, LD(b2 + t), s02), s03 = _mm512_fmadd_ps(x0, LD(b3 + t), s03)
+#define CAM__G512_2X1(LD)                                                                                             \
+    w = LD(b0 + t), s00 = _mm512_fmadd_ps(LD(a0 + t), w, s00);                                                         \
+    if (two) s10 = _mm512_fmadd_ps(LD(a1 + t), w, s10)
+
+CAM__KFN void cam__gemm_nt_avx512(int m, int n, int k, const float *a, int lda, const float *b, int ldb,
+                                  const float *bias, float *c, int ldc, const cam__act_params *act, int n0, int n1)
+{
+    int kv = k - k % 16, i = 0, j, t;
+    __mmask16 km = (__mmask16)((1u << (k - kv)) - 1u);
+    (void)n;
+    for (; i + 4 <= m; i += 4) {
+        const float *a0 = a + (size_t)i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+        float *c0 = c + (size_t)i * ldc;
+        for (j = n0; j < n1; j += 2) {
+            const float *b0 = b + (size_t)j * ldb, *b1 = j + 1 < n1 ? b0 + ldb : b0;
+            __m512 s00 = _mm512_setzero_ps(), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+            __m512 w0, w1, x;
+            int r;
+            for (t = 0; t < kv; t += 16) {
+                CAM__G512_PF(b0 + t), CAM__G512_PF(b1 + t);
+                CAM__G512_4X2(CAM__G512_LDU);
+            }
+            if (kv < k) {
+                CAM__G512_4X2(CAM__G512_LDM);
+            }
+            for (r = 0; r < 4; ++r) {
+                __m512 u0 = r == 0 ? s00 : r == 1 ? s10 : r == 2 ? s20 : s30;
+                __m512 u1 = r == 0 ? s01 : r == 1 ? s11 : r == 2 ? s21 : s31;
+                c0[(size_t)r * ldc + j] = cam__gemm_fin512(u0, bias, j, act);
+                if (j + 1 < n1) c0[(size_t)r * ldc + j + 1] = cam__gemm_fin512(u1, bias, j + 1, act);
+            }
+        }
+    }
+    for (; i < m; i += 2) {
+        const float *a0 = a + (size_t)i * lda, *a1 = i + 1 < m ? a0 + lda : a0;
+        float *c0 = c + (size_t)i * ldc, *c1 = c0 + ldc;
+        int two = i + 1 < m;
+        for (j = n0; j + 4 <= n1; j += 4) {
+            const float *b0 = b + (size_t)j * ldb, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
+            __m512 s00 = _mm512_setzero_ps(), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+            __m512 x0, x1, w;
+            if (two) {
+                for (t = 0; t < kv; t += 16) {
+                    CAM__G512_PF(b0 + t), CAM__G512_PF(b1 + t), CAM__G512_PF(b2 + t), CAM__G512_PF(b3 + t);
+                    CAM__G512_2X4(CAM__G512_LDU);
+                }
+                if (kv < k) {
+                    CAM__G512_2X4(CAM__G512_LDM);
+                }
+                c1[j] = cam__gemm_fin512(s10, bias, j, act);
+                c1[j + 1] = cam__gemm_fin512(s11, bias, j + 1, act);
+                c1[j + 2] = cam__gemm_fin512(s12, bias, j + 2, act);
+                c1[j + 3] = cam__gemm_fin512(s13, bias, j + 3, act);
+            } else {
+                for (t = 0; t < kv; t += 16) {
+                    CAM__G512_PF(b0 + t), CAM__G512_PF(b1 + t), CAM__G512_PF(b2 + t), CAM__G512_PF(b3 + t);
+                    CAM__G512_1X4(CAM__G512_LDU);
+                }
+                if (kv < k) {
+                    CAM__G512_1X4(CAM__G512_LDM);
+                }
+            }
+            c0[j] = cam__gemm_fin512(s00, bias, j, act);
+            c0[j + 1] = cam__gemm_fin512(s01, bias, j + 1, act);
+            c0[j + 2] = cam__gemm_fin512(s02, bias, j + 2, act);
+            c0[j + 3] = cam__gemm_fin512(s03, bias, j + 3, act);
+        }
+        for (; j < n1; ++j) {
+            const float *b0 = b + (size_t)j * ldb;
+            __m512 s00 = _mm512_setzero_ps(), s10 = s00, w;
+            for (t = 0; t < kv; t += 16) {
+                CAM__G512_PF(b0 + t);
+                CAM__G512_2X1(CAM__G512_LDU);
+            }
+            if (kv < k) {
+                CAM__G512_2X1(CAM__G512_LDM);
+            }
+            c0[j] = cam__gemm_fin512(s00, bias, j, act);
+            if (two) c1[j] = cam__gemm_fin512(s10, bias, j, act);
+        }
+    }
+}
+#undef CAM__G512_PF
+#undef CAM__G512_LDU
+#undef CAM__G512_LDM
+#undef CAM__G512_4X2
+#undef CAM__G512_2X4
+#undef CAM__G512_1X4
+#undef CAM__G512_2X1
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -2548,7 +2683,11 @@ CAM__KFN void cam__pool2d(const cam__pool_params *p, int c0, int c1)
 CAM__KFN void cam__gemm_nt(int m, int n, int k, const float *a, int lda, const float *b, int ldb,
                            const float *bias, float *c, int ldc, const cam__act_params *act, int n0, int n1)
 {
+#if defined(CAM__SIMD_AVX512)
+    cam__gemm_nt_avx512(m, n, k, a, lda, b, ldb, bias, c, ldc, act, n0, n1);
+#else
     CAM__PICK(cam__gemm_nt)(m, n, k, a, lda, b, ldb, bias, c, ldc, act, n0, n1);
+#endif
 }
 CAM__KFN void cam__vec_act(const float *x, float *y, size_t n, const cam__act_params *act)
 {
