@@ -454,6 +454,173 @@ static void test_pool(test_ctx *t, rng *r)
     }
 }
 
+/* >>maxpool-rows: the AVX-512 row and flat kernels (rows of >= 40 outputs, planes
+   over the scratch) against the reference, bit for bit, on inputs with
+   -0/+0 ties, +-inf, -FLT_MAX and NaN (the reference's order after a NaN
+   differs from a separable one: the kernel must notice and redo the
+   channel), split by channels and by output rows. */
+#if defined(CAM__SIMD_AVX512)
+static void special_values(rng *r, float *x, size_t n, int nan)
+{
+    static const float pick[6] = {0.0f, -0.0f, -HUGE_VALF, HUGE_VALF, -FLT_MAX, 1.0f};
+    size_t j, k = n / 7 + 1;
+    for (j = 0; j < n; ++j) /* ties of -0 and +0 everywhere */
+        if (rng_int(r, 0, 2) == 0) x[j] = rng_int(r, 0, 1) ? 0.0f : -0.0f;
+    for (j = 0; j < k; ++j) x[rng_u32(r) % n] = pick[rng_int(r, 0, 5)];
+    if (nan) {
+        x[rng_u32(r) % n] = NAN;
+        x[n - 1] = NAN; /* the last element: read only by the last taps */
+    }
+}
+
+static void test_maxpool_rows(test_ctx *t, rng *r)
+{
+    int i;
+    for (i = 0; i < 90; ++i) {
+        cam__pool_params p;
+        size_t insz, outsz, j;
+        float *in, *ref, *out;
+        int ok = 1, ceil_mode, kind = i % 6, split, cut;
+        char name[220], why[160];
+        memset(&p, 0, sizeof p);
+        p.is_max = 1;
+        p.c = rng_int(r, 1, 3);
+        p.dh = p.dw = 1;
+        switch (kind) {
+        case 0: p.kh = p.kw = 3, p.sh = p.sw = 2; break; /* ResNet, GoogLeNet */
+        case 1: p.kh = p.kw = 2, p.sh = p.sw = 2; break; /* VGG */
+        case 2: p.kh = p.kw = 3, p.sh = p.sw = 1; break; /* inception branches */
+        default:
+            p.kh = rng_int(r, 1, 4), p.kw = rng_int(r, 1, 5);
+            p.sh = rng_int(r, 1, 3), p.sw = rng_int(r, 1, 2);
+        }
+        p.pt = rng_int(r, 0, p.kh - 1), p.pb = rng_int(r, 0, p.kh - 1);
+        p.pl = rng_int(r, 0, p.kw - 1), p.pr = rng_int(r, 0, p.kw - 1);
+        p.ih = rng_int(r, p.kh, 20);
+        p.iw = rng_int(r, 40 * p.sw + p.kw, 150 * p.sw); /* >= 40 outputs per row */
+        if (i % 10 == 9) p.ih = rng_int(r, 120, 160), p.iw = rng_int(r, 130, 230); /* plane over the scratch */
+        ceil_mode = rng_int(r, 0, 1);
+        p.oh = (p.ih + p.pt + p.pb - p.kh + (ceil_mode ? p.sh - 1 : 0)) / p.sh + 1;
+        p.ow = (p.iw + p.pl + p.pr - p.kw + (ceil_mode ? p.sw - 1 : 0)) / p.sw + 1;
+        if (ceil_mode && (p.oh - 1) * p.sh >= p.ih + p.pt) p.oh--;
+        if (ceil_mode && (p.ow - 1) * p.sw >= p.iw + p.pl) p.ow--;
+        if (!cam__maxpool_rows_ok(&p)) {
+            test_report(t, 0, "maxpool rows: shape taken", "k%dx%d s%dx%d pad %d,%d,%d,%d in %dx%d out %dx%d", p.kh,
+                        p.kw, p.sh, p.sw, p.pt, p.pl, p.pb, p.pr, p.ih, p.iw, p.oh, p.ow);
+            continue;
+        }
+        insz = (size_t)p.c * p.ih * p.iw;
+        outsz = (size_t)p.c * p.oh * p.ow;
+        in = rand_buf(r, insz, -3.0f, 3.0f);
+        if (i % 3) special_values(r, in, insz, i % 3 == 2);
+        ref = (float *)malloc(outsz * sizeof(float));
+        out = (float *)malloc(outsz * sizeof(float));
+        p.in = in;
+        p.out = ref;
+        cam__pool2d_ref(&p, 0, p.c);
+        p.out = out;
+        why[0] = 0;
+        for (split = 0; split < 3 && ok; ++split) {
+            for (j = 0; j < outsz; ++j) out[j] = -12345.0f;
+            cut = split == 0 ? p.oh : rng_int(r, 0, p.oh);
+            if (split == 0) cam__pool2d(&p, 0, p.c); /* the dispatch takes this kernel */
+            else if (split == 1) { /* by channels */
+                cam__maxpool_rows_avx512(&p, 0, p.c / 2, 0, p.oh);
+                cam__maxpool_rows_avx512(&p, p.c / 2, p.c, 0, p.oh);
+            } else { /* by output rows */
+                cam__maxpool_rows_avx512(&p, 0, p.c, 0, cut);
+                cam__maxpool_rows_avx512(&p, 0, p.c, cut, p.oh);
+            }
+            for (j = 0; j < outsz; ++j)
+                if (memcmp(&out[j], &ref[j], sizeof(float)) != 0) {
+                    ok = 0;
+                    snprintf(why, sizeof why, "split %d (cut %d) element %d: simd %.9g ref %.9g", split, cut, (int)j,
+                             out[j], ref[j]);
+                    break;
+                }
+        }
+        snprintf(name, sizeof name, "maxpool rows %d: c %d in %dx%d k%dx%d s%dx%d pad %d,%d,%d,%d%s%s", i, p.c, p.ih,
+                 p.iw, p.kh, p.kw, p.sh, p.sw, p.pt, p.pl, p.pb, p.pr, ceil_mode ? " ceil" : "",
+                 i % 3 == 0 ? "" : i % 3 == 1 ? " special" : " special+NaN");
+        test_report(t, ok, name, "%s", why);
+        free(in); free(ref); free(out);
+    }
+}
+
+/* The AVX-512 flat kernel (rows of < 40 outputs, ow == iw / sw): 'same'
+   padding at stride 1, even widths at stride 2, as GoogLeNet's and VGG's
+   small maps; planes of 1 .. 4096 floats, several channels (a vector
+   spans rows and, at the plane's end, the next channel's floats). */
+static void test_maxpool_flat(test_ctx *t, rng *r)
+{
+    int i;
+    for (i = 0; i < 120; ++i) {
+        cam__pool_params p;
+        size_t insz, outsz, j;
+        float *in, *ref, *out;
+        int ok = 1, ceil_mode = rng_int(r, 0, 1), split;
+        char name[220], why[160];
+        memset(&p, 0, sizeof p);
+        p.is_max = 1;
+        p.c = rng_int(r, 1, 5);
+        p.dh = p.dw = 1;
+        p.sw = i % 2 ? 2 : 1;
+        p.sh = i % 4 < 2 ? p.sw : rng_int(r, 1, 3);
+        p.kh = i % 3 ? 3 : rng_int(r, 1, 4);
+        if (p.sw == 1) {
+            p.kw = i % 3 ? 3 : rng_int(r, 1, 5);
+            p.pl = rng_int(r, 0, p.kw - 1), p.pr = p.kw - 1 - p.pl;
+            p.iw = rng_int(r, 1, 39);
+        } else {
+            p.kw = i % 3 ? 3 - (i / 2) % 2 : rng_int(r, 1, 5); /* 3x3/s2 and 2x2/s2 */
+            p.pl = p.kw == 3 && rng_int(r, 0, 1) ? 1 : 0, p.pr = p.pl;
+            p.iw = 2 * rng_int(r, 1, 39);
+        }
+        p.pt = rng_int(r, 0, p.kh - 1), p.pb = rng_int(r, 0, p.kh - 1);
+        p.ih = rng_int(r, p.kh, 4096 / p.iw < 60 ? 4096 / p.iw : 60);
+        if (p.ih < 1) p.ih = 1;
+        p.oh = (p.ih + p.pt + p.pb - p.kh + (ceil_mode ? p.sh - 1 : 0)) / p.sh + 1;
+        if (ceil_mode && (p.oh - 1) * p.sh >= p.ih + p.pt) p.oh--;
+        p.ow = p.iw / p.sw;
+        if (p.oh < 1 || !cam__maxpool_flat_ok(&p)) {
+            --i; /* a shape the kernel does not take (e.g. iw + pads - kw): draw again */
+            continue;
+        }
+        insz = (size_t)p.c * p.ih * p.iw;
+        outsz = (size_t)p.c * p.oh * p.ow;
+        in = rand_buf(r, insz, -3.0f, 3.0f);
+        if (i % 3) special_values(r, in, insz, i % 3 == 2);
+        ref = (float *)malloc(outsz * sizeof(float));
+        out = (float *)malloc(outsz * sizeof(float));
+        p.in = in;
+        p.out = ref;
+        cam__pool2d_ref(&p, 0, p.c);
+        p.out = out;
+        why[0] = 0;
+        for (split = 0; split < 2 && ok; ++split) {
+            int cut = rng_int(r, 0, p.c);
+            for (j = 0; j < outsz; ++j) out[j] = -12345.0f;
+            if (split == 0) cam__pool2d(&p, 0, p.c); /* the dispatch takes this kernel */
+            else {
+                cam__maxpool_flat_avx512(&p, 0, cut);
+                cam__maxpool_flat_avx512(&p, cut, p.c);
+            }
+            for (j = 0; j < outsz; ++j)
+                if (memcmp(&out[j], &ref[j], sizeof(float)) != 0) {
+                    ok = 0;
+                    snprintf(why, sizeof why, "split %d element %d: simd %.9g ref %.9g", split, (int)j, out[j], ref[j]);
+                    break;
+                }
+        }
+        snprintf(name, sizeof name, "maxpool flat %d: c %d in %dx%d k%dx%d s%dx%d pad %d,%d,%d,%d%s%s", i, p.c, p.ih,
+                 p.iw, p.kh, p.kw, p.sh, p.sw, p.pt, p.pl, p.pb, p.pr, ceil_mode ? " ceil" : "",
+                 i % 3 == 0 ? "" : i % 3 == 1 ? " special" : " special+NaN");
+        test_report(t, ok, name, "%s", why);
+        free(in); free(ref); free(out);
+    }
+}
+#endif
+
 /* >>gemm */
 static void test_gemm(test_ctx *t, rng *r)
 {
@@ -786,6 +953,10 @@ int main(int argc, char **argv)
     test_conv(&t, &r);
     test_dwconv(&t, &r);
     test_pool(&t, &r);
+#if defined(CAM__SIMD_AVX512)
+    test_maxpool_rows(&t, &r);
+    test_maxpool_flat(&t, &r);
+#endif
     test_gemm(&t, &r);
     test_vec(&t, &r);
     test_cam_map(&t, &r);
