@@ -2491,7 +2491,9 @@ CAM__KFN void cam__maxpool_rows_avx512(const cam__pool_params *p, int c0, int c1
    spans rows) for stride 1, per output row for stride 2. Same exactness
    argument and NaN check as the row kernel above. Needs the output row as
    wide as the input row over the stride (ow == iw / sw: 'same' padding at
-   stride 1, even widths at stride 2). */
+   stride 1, even widths at stride 2). 1 thread, in the network: GoogLeNet's
+   maxpool2 (192x56x56) 0.090 -> 0.055 ms, 14x14 inception pools 0.033 ->
+   0.023, VGG-16's 256x56x56 0.14 -> 0.08-0.10. */
 #define CAM__POOL_FLAT_IN 4096   /* input plane floats */
 #define CAM__POOL_FLAT_BUF 8192  /* horizontal maxima with their -inf rows */
 #define CAM__POOL_FLAT_KW 5
