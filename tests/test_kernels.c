@@ -578,6 +578,8 @@ static void test_maxpool_flat(test_ctx *t, rng *r)
         }
         p.pt = rng_int(r, 0, p.kh - 1), p.pb = rng_int(r, 0, p.kh - 1);
         p.ih = rng_int(r, p.kh, 4096 / p.iw < 60 ? 4096 / p.iw : 60);
+        if (i % 8 == 0) /* 'same' rows on planes under 128 floats: the channel-group path (7x7) */
+            p.pb = p.kh - 1 - p.pt, p.iw = rng_int(r, 1, 12), p.ih = rng_int(r, p.kh, 10), p.c = rng_int(r, 2, 40);
         if (p.ih < 1) p.ih = 1;
         p.oh = (p.ih + p.pt + p.pb - p.kh + (ceil_mode ? p.sh - 1 : 0)) / p.sh + 1;
         if (ceil_mode && (p.oh - 1) * p.sh >= p.ih + p.pt) p.oh--;
@@ -612,9 +614,10 @@ static void test_maxpool_flat(test_ctx *t, rng *r)
                     break;
                 }
         }
-        snprintf(name, sizeof name, "maxpool flat %d: c %d in %dx%d k%dx%d s%dx%d pad %d,%d,%d,%d%s%s", i, p.c, p.ih,
+        snprintf(name, sizeof name, "maxpool flat %d: c %d in %dx%d k%dx%d s%dx%d pad %d,%d,%d,%d%s%s%s", i, p.c, p.ih,
                  p.iw, p.kh, p.kw, p.sh, p.sw, p.pt, p.pl, p.pb, p.pr, ceil_mode ? " ceil" : "",
-                 i % 3 == 0 ? "" : i % 3 == 1 ? " special" : " special+NaN");
+                 i % 3 == 0 ? "" : i % 3 == 1 ? " special" : " special+NaN",
+                 p.sw == 1 && p.sh == 1 && p.oh == p.ih && cam__mp_flat_group_ok(&p) ? " (channel groups)" : "");
         test_report(t, ok, name, "%s", why);
         free(in); free(ref); free(out);
     }
