@@ -2370,9 +2370,10 @@ CAM__KFN void cam__conv_pv_avx512(const cam__conv_params *p, int oc0, int oc1, i
         }
         /* the input rows the next band adds (read on demand from a cold
            network input they cost ~3% of resnet's first conv), spread over
-           this band's tiles */
-        if (usebuf && ob < oy1) {
-            int r0 = (ob - 1) * p->sh + span, r1 = ((ob + band < oy1 ? ob + band : oy1) - 1) * p->sh + span, n = p->iw;
+           this band's tiles; past the range too: the engine's threads run
+           consecutive ranges, so the last band prefetches the next one's */
+        if (usebuf && ob < p->oh) {
+            int r0 = (ob - 1) * p->sh + span, r1 = ((ob + band < p->oh ? ob + band : p->oh) - 1) * p->sh + span, n = p->iw;
             if (p->uh > 0) {
                 r0 -= p->pt, r1 -= p->pt, n = p->uw;
                 r0 = r0 < 0 ? 0 : r0;
