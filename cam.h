@@ -2680,6 +2680,8 @@ CAM__ENG_FN void cam__eng_vec_exp(const float *x, float *y, size_t n)
 
 #ifdef CAM__CONV_OC_BLOCK
 #define cam__k_conv cam__conv
+#define cam__k_conv_takes_unpadded cam__conv_takes_unpadded
+#define cam__k_conv_px_grain cam__conv_px_grain
 #define cam__k_conv_pack cam__conv_pack
 #define cam__k_conv_packed_floats cam__conv_packed_floats
 #define cam__k_dwconv cam__dwconv
@@ -2690,6 +2692,8 @@ CAM__ENG_FN void cam__eng_vec_exp(const float *x, float *y, size_t n)
 #define CAM__OCB CAM__CONV_OC_BLOCK
 #else
 #define cam__k_conv cam__eng_conv
+#define cam__k_conv_takes_unpadded(p) 0
+#define cam__k_conv_px_grain(p) 0
 #define cam__k_conv_pack cam__eng_conv_pack
 #define cam__k_conv_packed_floats cam__eng_conv_packed_floats
 #define cam__k_dwconv cam__eng_dwconv
@@ -3766,14 +3770,18 @@ static void cam__set_d(cam_tensor *t, int64_t i, double v)
 /* Tasks handed to the thread pool. */
 typedef struct cam__conv_task {
     cam__conv_params cp;
-    int oc_per, n_px, n_oc_tasks, ohw;
+    int oc_per, n_px, n_oc_tasks, ohw, grain;
 } cam__conv_task;
 
-/* Start of pixel part i of n: near-equal parts, cut at whole AVX2/NEON
-   tiles where the build has them (tails only at the end of the map). */
-static int cam__conv_px_start(int i, int n, int ohw)
+/* Start of pixel part i of n: near-equal parts, cut at the nearest multiple
+   of grain (> 0: the kernel's cam__conv_px_grain, whole rows) or at whole
+   AVX2/NEON tiles where the build has them (tails only at the end of the
+   map). */
+static int cam__conv_px_start(int i, int n, int ohw, int grain)
 {
     int px = (int)((int64_t)i * ohw / n);
+    if (grain > 0)
+        return (int)(((int64_t)i * (ohw / grain) * 2 + n) / (2 * n)) * grain;
 #ifdef CAM__CONV_PX_TILE
     if (i < n)
         px = px / CAM__CONV_PX_TILE * CAM__CONV_PX_TILE;
@@ -3786,7 +3794,7 @@ static void cam__conv_task_fn(void *ctx, int task, int thread)
     cam__conv_task *t = (cam__conv_task *)ctx;
     int oc0 = (task % t->n_oc_tasks) * t->oc_per, pi = task / t->n_oc_tasks;
     int oc1 = oc0 + t->oc_per > t->cp.oc ? t->cp.oc : oc0 + t->oc_per;
-    int px0 = cam__conv_px_start(pi, t->n_px, t->ohw), px1 = cam__conv_px_start(pi + 1, t->n_px, t->ohw);
+    int px0 = cam__conv_px_start(pi, t->n_px, t->ohw, t->grain), px1 = cam__conv_px_start(pi + 1, t->n_px, t->ohw, t->grain);
     (void)thread;
     if (oc0 < oc1 && px0 < px1)
         cam__k_conv(&t->cp, oc0, oc1, px0, px1);
@@ -3898,6 +3906,38 @@ static int cam__ntasks(cam_net *net, int64_t units, int64_t min_per)
     return t < 1 ? 1 : (int)t;
 }
 
+/* The shapes of a dense conv step's kernel call (per group; in, w, bias,
+   res, out left NULL). Padded input dims: the kernel's contract. */
+static void cam__conv_step_params(const cam__step *s, cam__conv_params *cp)
+{
+    const int64_t *p = s->p;
+    memset(cp, 0, sizeof *cp);
+    cp->ic = (int)(p[1] / p[17]);
+    cp->ih = (int)(p[2] + p[13] + p[15]);
+    cp->iw = (int)(p[3] + p[14] + p[16]);
+    cp->oc = (int)(p[4] / p[17]);
+    cp->oh = (int)p[5];
+    cp->ow = (int)p[6];
+    cp->kh = (int)p[7];
+    cp->kw = (int)p[8];
+    cp->sh = (int)p[9];
+    cp->sw = (int)p[10];
+    cp->dh = (int)p[11];
+    cp->dw = (int)p[12];
+    cp->act = s->act;
+}
+
+/* Whether a padded dense conv step gives the kernel its input unpadded
+   (the kernel pads inside: no padding pass, no scratch). */
+static int cam__conv_step_unpadded(const cam__step *s)
+{
+    cam__conv_params cp;
+    if (!(s->p[13] || s->p[14] || s->p[15] || s->p[16]))
+        return 0;
+    cam__conv_step_params(s, &cp);
+    return cam__k_conv_takes_unpadded(&cp);
+}
+
 static void cam__exec_conv_dense(cam_net *net, cam__step *s)
 {
     const int64_t *p = s->p;
@@ -3905,7 +3945,7 @@ static void cam__exec_conv_dense(cam_net *net, cam__step *s)
     cam_tensor *y = CAM__VT(s->out[0]);
     int64_t N = p[0], C = p[1], H = p[2], W = p[3], M = p[4], OH = p[5], OW = p[6], G = p[17];
     int64_t icg = C / G, ocg = M / G, ohw = OH * OW, ph = H + p[13] + p[15], pw = W + p[14] + p[16];
-    int padded = p[13] || p[14] || p[15] || p[16];
+    int unpadded = cam__conv_step_unpadded(s), padded = !unpadded && (p[13] || p[14] || p[15] || p[16]);
     float *scratch = padded ? (float *)(net->arena + s->p[20]) : NULL;
     const float *res = s->res >= 0 ? (const float *)CAM__VT(s->res)->data : NULL;
     size_t pf = cam__k_conv_packed_floats((int)ocg, (int)icg, (int)p[7], (int)p[8]);
@@ -3939,19 +3979,16 @@ static void cam__exec_conv_dense(cam_net *net, cam__step *s)
         n_px++;
     t.n_px = n_px;
     t.ohw = (int)ohw;
-    t.cp.ic = (int)icg;
-    t.cp.ih = (int)ph;
-    t.cp.iw = (int)pw;
-    t.cp.oc = (int)ocg;
-    t.cp.oh = (int)OH;
-    t.cp.ow = (int)OW;
-    t.cp.kh = (int)p[7];
-    t.cp.kw = (int)p[8];
-    t.cp.sh = (int)p[9];
-    t.cp.sw = (int)p[10];
-    t.cp.dh = (int)p[11];
-    t.cp.dw = (int)p[12];
-    t.cp.act = s->act;
+    cam__conv_step_params(s, &t.cp);
+    t.grain = cam__k_conv_px_grain(&t.cp);
+    if (t.grain > 0 && (ohw % t.grain || ohw / t.grain < n_px))
+        t.grain = 0; /* fewer grains than pixel parts: tile cuts */
+    if (unpadded) {
+        t.cp.uh = (int)H;
+        t.cp.uw = (int)W;
+        t.cp.pt = (int)p[13];
+        t.cp.pl = (int)p[14];
+    }
     for (n = 0; n < N; n++)
         for (g = 0; g < G; g++) {
             const float *src = (const float *)x->data + (size_t)(n * C + g * icg) * H * W;
@@ -5202,7 +5239,8 @@ static cam_result cam__plan(cam_net *net)
     }
     for (i = 0; i < n_live; i++) {
         cam__step *s = &net->steps[i];
-        if (s->op == CAM__OP_Conv && s->dense == 1 && (s->p[13] || s->p[14] || s->p[15] || s->p[16])) {
+        if (s->op == CAM__OP_Conv && s->dense == 1 && (s->p[13] || s->p[14] || s->p[15] || s->p[16]) &&
+            !cam__conv_step_unpadded(s)) {
             int64_t icg = s->p[1] / s->p[17];
             slots[n_slots].bytes = ((size_t)(icg * (s->p[2] + s->p[13] + s->p[15]) * (s->p[3] + s->p[14] + s->p[16])) * 4 + 63) & ~(size_t)63;
             slots[n_slots].first = slots[n_slots].last = i;

@@ -26,10 +26,15 @@
      void   cam__conv_pack(const float *w, int oc, int ic, int kh, int kw, float *packed);
             w is ONNX layout [oc][ic][kh][kw]; packed layout is this file's choice.
      void   cam__conv(const cam__conv_params *p, int oc0, int oc1, int px0, int px1);
+     int    cam__conv_takes_unpadded(const cam__conv_params *p);
+     int    cam__conv_px_grain(const cam__conv_params *p);
             input is ALREADY zero-padded by the caller (p->ih, p->iw are padded dims),
+            except where cam__conv_takes_unpadded(p) (shapes only) says 1: then the
+            caller may give the unpadded input instead (p->uh > 0, with uw, pt,
+            pl) and the kernel pads as it reads;
             computes out channels [oc0,oc1) and flat output pixels [px0,px1)
             (px = oy*ow+ox). The engine splits work over these ranges across
-            threads; oc0/oc1 are multiples of CAM__CONV_OC_BLOCK (except oc1 == oc).
+            threads (at multiples of cam__conv_px_grain(p) where that is > 0); oc0/oc1 are multiples of CAM__CONV_OC_BLOCK (except oc1 == oc).
             Every output element must be computed by the same sequence of
             operations whatever the ranges (thread-count independence).
    Depthwise conv (group == ic == oc, multiplier 1): input NOT padded, pads given.
@@ -53,7 +58,12 @@
      into tiles of nearly equal width (no mostly-empty tile, so ranges of
      any length are fine); 1x1 stride-1 unpadded convs with < 128 input
      channels (or oc not a multiple of 16) and convs with ic*kh*kw <= 64 and
-     stride 1 or 2 along x use 4-channel x 48-pixel zmm tiles. Same split
+     stride 1 or 2 along x use 4-channel x 48-pixel zmm tiles; convs with
+     <= 4 input channels, kh*kw >= 2, stride 1 or 2 along x and rows of >= 16
+     pixels (the first conv) use 8-channel x 48-pixel tiles (3 row vectors;
+     stride 2 or an unpadded input: the rows of a band of output rows are
+     first copied into a 48 KB stack buffer, split into even/odd columns
+     for stride 2, zero-padded for an unpadded input). Same split
      rules as below: whole channel blocks and/or pixel ranges, bit-identical.
      When the weights of [oc0, oc1) exceed 640 KB (CAM__CONV512_WGROUP) and
      the range spans more than one 96-pixel chunk, the tiles walk groups of
@@ -130,6 +140,10 @@ typedef struct cam__conv_params {
     const float *res;        /* [oc][oh][ow] or NULL: added before act */
     float *out;              /* [oc][oh][ow] */
     cam__act_params act;
+    /* uh > 0 (only where cam__conv_takes_unpadded(p)): in is the UNPADDED
+       input [ic][uh][uw], placed at row pt, column pl of the ih x iw padded
+       plane (zeros elsewhere); 0 (memset): in is padded, as above */
+    int uh, uw, pt, pl;
 } cam__conv_params;
 
 typedef struct cam__dwconv_params {
@@ -2097,6 +2111,322 @@ CAM__KFN void cam__conv_rows_avx512(const cam__conv_params *p, int oc0, int oc1,
     }
 }
 
+/* Pixel-vector conv for few input channels (the first conv: 3 channels,
+   7x7/s2 or 3x3/s1): NCHW output rows are contiguous pixels, so a tile keeps
+   16 pixels in the lanes of a zmm and 8 output channels in registers: 3
+   vectors x 8 channels = 24 accumulators; per (ic, ky, kx) step 3 loads, 8
+   weight broadcasts, 24 FMAs (~98% of the FMA peak with L1-resident input);
+   the epilogue stores each channel's vectors straight to its rows (no
+   transpose). Same per-element FMA chain as the other tiles ((ic, ky, kx)
+   order from zero, then + bias, + res, act), so it mixes with them
+   bit-identically. Vectors sit at 16-pixel multiples of the output row
+   (aligned full-line stores where the row is a multiple of 16) and are
+   masked at row and range ends; a tile's 3 vectors may lie in different
+   rows. Output rows go in bands: stride 2 along x, or an unpadded input
+   (p->uh > 0), first copies the band's input rows into a 48 KB stack buffer,
+   stride 2 split into even and odd columns (so every tap loads 16
+   consecutive floats), the padding written as zeros; stride 1 on a padded
+   input reads it in place. Each tile first prefetches the output lines of
+   the next tile (the first conv's output, 3.2-12.8 MB, is cold: without it
+   1T ran ~10% slower on a cold output). */
+#ifndef CAM__CONV_PV_MAX_IC
+#define CAM__CONV_PV_MAX_IC 4
+#endif
+#define CAM__CONV_PV_MAX_K 256
+#define CAM__CONV_PV_CH 8
+#ifndef CAM__CONV_PV_BUF
+#define CAM__CONV_PV_BUF 12288 /* floats: 48 KB */
+#endif
+#define CAM__CONV_PV_NVEC 192 /* vectors per band */
+
+/* Whether cam__conv takes the pixel-vector path for these shapes, and so
+   accepts an unpadded input (p->uh > 0). Depends on the shapes only, so
+   every range of one conv takes the same path. */
+CAM__KFN int cam__conv_pv_ok(const cam__conv_params *p)
+{
+    int rows;
+    if (p->ic > CAM__CONV_PV_MAX_IC || p->kh * p->kw < 2 || p->ic * p->kh * p->kw > CAM__CONV_PV_MAX_K ||
+        (p->sw != 1 && p->sw != 2) || p->ow < 16 || p->ow > 16 * (CAM__CONV_PV_NVEC / 2 - 1) ||
+        (size_t)p->ic * p->ih * p->iw >= ((size_t)1 << 30)) /* int tap offsets */
+        return 0;
+    /* a band of at least one output row fits the buffer */
+    rows = (p->kh - 1) * p->dh + 1;
+    return (size_t)p->ic * rows * p->iw <= CAM__CONV_PV_BUF;
+}
+
+/* 16 floats row[i0 .. i0 + 16), zeros outside [0, n); forms no pointer
+   outside the row */
+CAM__INLINE __m512 cam__pv_ld16(const float *row, int i0, int n)
+{
+    int lo, hi;
+    if (i0 >= 0 && i0 + 16 <= n) return _mm512_loadu_ps(row + i0);
+    lo = i0 < 0 ? -i0 : 0;
+    hi = n - i0 < 16 ? n - i0 : 16;
+    if (lo >= hi) return _mm512_setzero_ps();
+    return _mm512_maskz_expandloadu_ps((__mmask16)(((1u << hi) - 1u) & ~((1u << lo) - 1u)), row + i0 + lo);
+}
+
+/* 32 padded columns [x, x + 32) of a row (input columns x - sh ..) into
+   d: as is, or (S2) even ones to d[x/2 ..) and odd ones to d[we + x/2 ..),
+   each store masked to the row's iw columns */
+CAM__INLINE void cam__pv_cols32(const float *row, int x, int sh, int n, float *d, int iw, int we, const int S2)
+{
+    __m512 u0 = cam__pv_ld16(row, x - sh, n), u1 = cam__pv_ld16(row, x + 16 - sh, n);
+    if (S2) {
+        const __m512i ev = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        const __m512i od = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+        int j = x / 2, ne = we - j, no = iw - we - j;
+        _mm512_mask_storeu_ps(d + j, ne >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << ne) - 1u),
+                              _mm512_permutex2var_ps(u0, ev, u1));
+        if (no > 0)
+            _mm512_mask_storeu_ps(d + we + j, no >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << no) - 1u),
+                                  _mm512_permutex2var_ps(u0, od, u1));
+    } else {
+        int n0 = iw - x, n1 = iw - x - 16;
+        _mm512_mask_storeu_ps(d + x, n0 >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n0) - 1u), u0);
+        if (n1 > 0) _mm512_mask_storeu_ps(d + x + 16, n1 >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n1) - 1u), u1);
+    }
+}
+
+/* Padded input row R of channel c (columns [0, iw)) into d: as is, or (S2)
+   even columns to d[0, we) and odd ones to d[we, iw). Unpadded input: rows
+   and columns outside it are zeros. The columns whose 32 loads and stores
+   all fall inside go through a loop without masks. */
+CAM__INLINE void cam__pv_row(const cam__conv_params *p, int c, int R, float *d, int we, const int S2)
+{
+    const __m512i ev = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i od = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const float *row;
+    int n, sh, x, iw = p->iw, xa, xb;
+    if (p->uh > 0) {
+        int y = R - p->pt;
+        if (y < 0 || y >= p->uh) {
+            memset(d, 0, (size_t)iw * sizeof(float));
+            return;
+        }
+        row = p->in + ((size_t)c * p->uh + y) * p->uw;
+        n = p->uw, sh = p->pl;
+    } else {
+        row = p->in + ((size_t)c * p->ih + R) * iw;
+        n = iw, sh = 0;
+    }
+    /* [xa, xb): multiples of 32 with x - sh >= 0, x + 32 - sh <= n and
+       whole stores (S2: x/2 + 16 <= iw - we; else x + 32 <= iw) */
+    xa = (sh + 31) & ~31;
+    xb = n + sh - 32;
+    if (S2 && 2 * (iw - we) - 32 < xb) xb = 2 * (iw - we) - 32;
+    if (!S2 && iw - 32 < xb) xb = iw - 32;
+    xb = xb < xa ? xa : (xb & ~31) + 32;
+    for (x = 0; x < xa && x < iw; x += 32) cam__pv_cols32(row, x, sh, n, d, iw, we, S2);
+    for (; x < xb; x += 32) {
+        __m512 u0 = _mm512_loadu_ps(row + x - sh), u1 = _mm512_loadu_ps(row + x + 16 - sh);
+        if (S2) {
+            _mm512_storeu_ps(d + x / 2, _mm512_permutex2var_ps(u0, ev, u1));
+            _mm512_storeu_ps(d + we + x / 2, _mm512_permutex2var_ps(u0, od, u1));
+        } else {
+            _mm512_storeu_ps(d + x, u0);
+            _mm512_storeu_ps(d + x + 16, u1);
+        }
+    }
+    for (; x < iw; x += 32) cam__pv_cols32(row, x, sh, n, d, iw, we, S2);
+}
+
+#define CAM__PV_CH(j)                                                            \
+    w = _mm512_set1_ps(wp[j]);                                                   \
+    c##j##0 = _mm512_fmadd_ps(x0, w, c##j##0);                                   \
+    if (NV > 1) c##j##1 = _mm512_fmadd_ps(x1, w, c##j##1);                       \
+    if (NV > 2) c##j##2 = _mm512_fmadd_ps(x2, w, c##j##2);
+/* epilogue of channel j: fast path (no res, act NONE or RELU): + bias, max,
+   masked store per vector; else the general per-vector path */
+#define CAM__PV_ST1(j, v)                                                        \
+    if (NV > v) {                                                                \
+        __m512 y = c##j##v;                                                      \
+        if (hasb) y = _mm512_add_ps(y, vb);                                      \
+        if (relu) y = _mm512_max_ps(y, _mm512_setzero_ps());                     \
+        _mm512_mask_storeu_ps(dj + opx##v, m##v, y);                             \
+    }
+#define CAM__PV_ST(j)                                                            \
+    if (j < nrows) {                                                             \
+        float *dj = p->out + (size_t)(o + j) * ohw;                              \
+        if (fast) {                                                              \
+            const __m512 vb = hasb ? _mm512_set1_ps(p->bias[o + j]) : _mm512_setzero_ps(); \
+            CAM__PV_ST1(j, 0) CAM__PV_ST1(j, 1) CAM__PV_ST1(j, 2)                \
+        } else {                                                                 \
+            r[0] = c##j##0, r[1] = c##j##1, r[2] = c##j##2;                      \
+            for (v = 0; v < NV; ++v) {                                           \
+                size_t at = (size_t)(o + j) * ohw + (size_t)opx[v];              \
+                __m512 y = r[v];                                                 \
+                if (hasb) y = _mm512_add_ps(y, _mm512_set1_ps(p->bias[o + j]));  \
+                if (p->res) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(mk[v], p->res + at)); \
+                _mm512_mask_storeu_ps(p->out + at, mk[v], cam__act512(y, &p->act)); \
+            }                                                                    \
+        }                                                                        \
+    }
+
+/* NV (1..3) vectors: vector v reads ib[v] + toff[t] (lanes of mk[v]) and
+   stores channels [o, o + nrows) (nrows <= 8) at pixel opx[v]; wp: the
+   packed block + the channel's offset in it; pf: the next tile's first
+   output line of channel o (prefetched: 8 channels x 3 lines). */
+CAM__INLINE void cam__conv_pvtile_avx512(const cam__conv_params *p, const float *wp, const float *const *ib,
+                                         const __mmask16 *mk, const int *opx, const int *toff, int K, int o,
+                                         int nrows, size_t ohw, const float *pf, const int NV)
+{
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
+    __m512 c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
+    __m512 c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
+    __m512 c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00;
+    const float *b0 = ib[0], *b1 = ib[NV > 1 ? 1 : 0], *b2 = ib[NV > 2 ? 2 : 0];
+    const __mmask16 m0 = mk[0], m1 = mk[NV > 1 ? 1 : 0], m2 = mk[NV > 2 ? 2 : 0];
+    const size_t opx0 = (size_t)opx[0], opx1 = (size_t)opx[NV > 1 ? 1 : 0], opx2 = (size_t)opx[NV > 2 ? 2 : 0];
+    const int relu = p->act.kind == CAM__ACT_RELU, hasb = p->bias != NULL;
+    const int fast = !p->res && (relu || p->act.kind == CAM__ACT_NONE);
+    __m512 r[3];
+    int t, v;
+    for (t = 0; t < K; ++t, wp += CAM__CONV_OC_BLOCK) {
+        const size_t q = (size_t)toff[t];
+        __m512 x0, x1, x2, w;
+        if (t < CAM__CONV_PV_CH) {
+            const float *f = pf + (size_t)t * ohw;
+            _mm_prefetch((const char *)f, _MM_HINT_T0);
+            _mm_prefetch((const char *)(f + 16), _MM_HINT_T0);
+            _mm_prefetch((const char *)(f + 32), _MM_HINT_T0);
+        }
+        x0 = _mm512_maskz_loadu_ps(m0, b0 + q);
+        x1 = NV > 1 ? _mm512_maskz_loadu_ps(m1, b1 + q) : x0;
+        x2 = NV > 2 ? _mm512_maskz_loadu_ps(m2, b2 + q) : x0;
+        CAM__PV_CH(0) CAM__PV_CH(1) CAM__PV_CH(2) CAM__PV_CH(3)
+        CAM__PV_CH(4) CAM__PV_CH(5) CAM__PV_CH(6) CAM__PV_CH(7)
+    }
+    CAM__PV_ST(0) CAM__PV_ST(1) CAM__PV_ST(2) CAM__PV_ST(3)
+    CAM__PV_ST(4) CAM__PV_ST(5) CAM__PV_ST(6) CAM__PV_ST(7)
+}
+#undef CAM__PV_CH
+#undef CAM__PV_ST1
+#undef CAM__PV_ST
+
+CAM__KFN void cam__conv_pvtile_n_avx512(const cam__conv_params *p, const float *wp, const float *const *ib,
+                                        const __mmask16 *mk, const int *opx, const int *toff, int K, int o,
+                                        int nrows, size_t ohw, const float *pf, int nv)
+{
+    if (nv == 3) cam__conv_pvtile_avx512(p, wp, ib, mk, opx, toff, K, o, nrows, ohw, pf, 3);
+    else if (nv == 2) cam__conv_pvtile_avx512(p, wp, ib, mk, opx, toff, K, o, nrows, ohw, pf, 2);
+    else cam__conv_pvtile_avx512(p, wp, ib, mk, opx, toff, K, o, nrows, ohw, pf, 1);
+}
+
+/* Channels [oc0, oc1), pixels [px0, px1) where cam__conv_pv_ok(p). Bands
+   of output rows; with a buffer (stride 2 or an unpadded input) each band
+   first copies its input rows into it, and its tiles prefetch the rows the
+   next band adds (towards L2: the network's input is cold). Copying the
+   next band during the tiles into the other half of a double buffer was
+   no faster (0.90 against 0.89 ms for resnet's 7x7/s2, 1 thread). */
+CAM__KFN void cam__conv_pv_avx512(const cam__conv_params *p, int oc0, int oc1, int px0, int px1)
+{
+    float buf[CAM__CONV_PV_BUF];
+    int toff[CAM__CONV_PV_MAX_K];
+    const float *ib[CAM__CONV_PV_NVEC];
+    __mmask16 mk[CAM__CONV_PV_NVEC];
+    int opx[CAM__CONV_PV_NVEC];
+    size_t ohw = (size_t)p->oh * p->ow, ihw = (size_t)p->ih * p->iw;
+    size_t block = (size_t)p->ic * p->kh * p->kw * CAM__CONV_OC_BLOCK;
+    int K = p->ic * p->kh * p->kw, s2 = p->sw == 2, usebuf = s2 || p->uh > 0, we = (p->iw + 1) / 2;
+    int span = (p->kh - 1) * p->dh + 1, band, rows = 0, c, ky, kx, oy, oy1;
+    int pf_lpr = 1, pf_nr = 1, pf_n = 0, pf_l = 0, pf_r = 0, pf_c = p->ic, pf_step = 0;
+    size_t pf_cstep = 0;
+    const float *pf_row = p->in;
+    /* output rows per band: their vectors in the lists, their input rows
+       (all channels) in buf */
+    band = CAM__CONV_PV_NVEC / ((p->ow + 15) / 16 + 1); /* +1: a range may start mid-vector */
+    if (usebuf) {
+        int fit = ((int)(CAM__CONV_PV_BUF / ((size_t)p->ic * p->iw)) - span) / p->sh + 1;
+        if (fit < band) band = fit;
+        rows = (band - 1) * p->sh + span;
+    }
+    for (c = 0; c < p->ic; ++c)
+        for (ky = 0; ky < p->kh; ++ky)
+            for (kx = 0; kx < p->kw; ++kx) {
+                int t = (c * p->kh + ky) * p->kw + kx, dx = kx * p->dw;
+                if (!usebuf) toff[t] = (int)(c * ihw) + ky * p->dh * p->iw + dx;
+                else toff[t] = (c * rows + ky * p->dh) * p->iw + (s2 ? (dx & 1) * we + (dx >> 1) : dx);
+            }
+    if (px0 >= px1) return;
+    oy1 = (px1 - 1) / p->ow + 1;
+    for (oy = px0 / p->ow; oy < oy1; oy += band) {
+        int ob = oy + band < oy1 ? oy + band : oy1, nv = 0, y, o, v;
+        const float *base;
+        size_t brs = (size_t)p->iw * p->sh;
+        if (usebuf) {
+            int nr = (ob - 1 - oy) * p->sh + span, r;
+            for (c = 0; c < p->ic; ++c)
+                for (r = 0; r < nr; ++r) {
+                    float *d = buf + (size_t)(c * rows + r) * p->iw;
+                    if (s2) cam__pv_row(p, c, oy * p->sh + r, d, we, 1);
+                    else cam__pv_row(p, c, oy * p->sh + r, d, we, 0);
+                }
+            base = buf;
+        } else
+            base = p->in + (size_t)oy * brs;
+        for (y = oy; y < ob; ++y) {
+            int a = y * p->ow, e = a + p->ow, x;
+            if (a < px0) a = px0;
+            if (e > px1) e = px1;
+            for (x = (a - y * p->ow) & ~15; y * p->ow + x < e; x += 16) {
+                int lo = y * p->ow + x, hi = lo + 16;
+                unsigned m = 0xFFFFu;
+                if (lo < a) m &= 0xFFFFu << (a - lo);
+                if (hi > e) m &= 0xFFFFu >> (hi - e);
+                ib[nv] = base + (size_t)(y - oy) * brs + x;
+                mk[nv] = (__mmask16)m;
+                opx[nv] = lo;
+                ++nv;
+            }
+        }
+        /* the input rows the next band adds (read on demand from a cold
+           network input they cost ~3% of resnet's first conv), spread over
+           this band's tiles; past the range too: the engine's threads run
+           consecutive ranges, so the last band prefetches the next one's */
+        if (usebuf && ob < p->oh) {
+            int r0 = (ob - 1) * p->sh + span, r1 = ((ob + band < p->oh ? ob + band : p->oh) - 1) * p->sh + span, n = p->iw;
+            if (p->uh > 0) {
+                r0 -= p->pt, r1 -= p->pt, n = p->uw;
+                r0 = r0 < 0 ? 0 : r0;
+                r1 = r1 > p->uh ? p->uh : r1;
+            }
+            /* cursor: line pf_l of row pf_r of channel pf_c (rows n apart,
+               planes pf_cstep further), pf_step lines per tile */
+            pf_lpr = (n + 15) / 16;
+            pf_nr = r1 > r0 ? r1 - r0 : 0;
+            pf_n = n;
+            pf_cstep = (size_t)((p->uh > 0 ? p->uh : p->ih) - pf_nr) * n;
+            pf_row = p->in + (size_t)r0 * n;
+            pf_l = pf_r = 0;
+            pf_c = pf_nr > 0 ? 0 : p->ic;
+            pf_step = p->ic * pf_nr * pf_lpr / (((oc1 - oc0 + CAM__CONV_PV_CH - 1) / CAM__CONV_PV_CH) * ((nv + 2) / 3)) + 1;
+        } else
+            pf_c = p->ic;
+        for (o = oc0; o < oc1; o += CAM__CONV_PV_CH) {
+            const float *wp = p->w + (size_t)(o / CAM__CONV_OC_BLOCK) * block + o % CAM__CONV_OC_BLOCK;
+            int nrows = oc1 - o < CAM__CONV_PV_CH ? oc1 - o : CAM__CONV_PV_CH;
+            for (v = 0; v < nv; v += 3) {
+                const float *pf = p->out + (size_t)o * ohw + opx[v];
+                int k;
+                for (k = 0; k < pf_step && pf_c < p->ic; ++k) {
+                    _mm_prefetch((const char *)(pf_row + 16 * pf_l), _MM_HINT_T1);
+                    if (++pf_l == pf_lpr) {
+                        pf_l = 0, pf_row += pf_n;
+                        if (++pf_r == pf_nr) pf_r = 0, ++pf_c, pf_row += pf_cstep;
+                    }
+                }
+                /* the next tile's output lines: this group's next vectors,
+                   or the next group's first ones (else its own, harmless) */
+                if (v + 3 < nv) pf = p->out + (size_t)o * ohw + opx[v + 3];
+                else if (o + CAM__CONV_PV_CH < oc1) pf = p->out + (size_t)(o + CAM__CONV_PV_CH) * ohw + opx[0];
+                cam__conv_pvtile_n_avx512(p, wp, ib + v, mk + v, opx + v, toff, K, o, nrows, ohw, pf,
+                                          nv - v < 3 ? nv - v : 3);
+            }
+        }
+    }
+}
+
 CAM__KFN void cam__conv_avx512(const cam__conv_params *p, int oc0, int oc1, int px0, int px1)
 {
     int toff[CAM__CONV_MAX_TAPS];
@@ -2107,6 +2437,10 @@ CAM__KFN void cam__conv_avx512(const cam__conv_params *p, int oc0, int oc1, int 
     }
     for (ky = 0; ky < p->kh; ++ky)
         for (kx = 0; kx < p->kw; ++kx) toff[ky * p->kw + kx] = ky * p->dh * p->iw + kx * p->dw;
+    if (cam__conv_pv_ok(p)) {
+        cam__conv_pv_avx512(p, oc0, oc1, px0, px1);
+        return;
+    }
     if (ntaps == 1 && p->sh == 1 && p->sw == 1 && p->ih == p->oh && p->iw == p->ow &&
         (p->ic < CAM__CONV512_1X1_MAX_IC || p->oc % CAM__CONV_OC_BLOCK != 0))
         px0 = cam__conv1x1_avx512(p, oc0, oc1, px0, px1);
@@ -3108,6 +3442,30 @@ CAM__KFN void cam__conv(const cam__conv_params *p, int oc0, int oc1, int px0, in
     cam__conv_avx512(p, oc0, oc1, px0, px1);
 #else
     CAM__PICK(cam__conv)(p, oc0, oc1, px0, px1);
+#endif
+}
+/* Whether cam__conv accepts these shapes with an unpadded input (p->uh > 0,
+   the padding done inside the kernel): the AVX-512 pixel-vector path. */
+CAM__KFN int cam__conv_takes_unpadded(const cam__conv_params *p)
+{
+#if defined(CAM__SIMD_AVX512)
+    return cam__conv_pv_ok(p);
+#else
+    (void)p;
+    return 0;
+#endif
+}
+/* Pixel ranges the engine should cut cam__conv's work at where it can
+   (0: no preference): whole output rows for the pixel-vector path (a range
+   that starts or ends inside a row computes the part-filled vector there
+   in both neighbouring ranges). */
+CAM__KFN int cam__conv_px_grain(const cam__conv_params *p)
+{
+#if defined(CAM__SIMD_AVX512)
+    return cam__conv_pv_ok(p) ? p->ow : 0;
+#else
+    (void)p;
+    return 0;
 #endif
 }
 CAM__KFN void cam__dwconv(const cam__dwconv_params *p, int c0, int c1)

@@ -68,11 +68,14 @@ typedef struct conv_case {
     int ic, oc, oh, ow, kh, kw, sh, sw, dh, dw, act, bias, res;
 } conv_case;
 
-static int conv_check(test_ctx *t, rng *r, const conv_case *cc, const char *name)
+/* unpad: where the build's cam__conv takes an unpadded input for the shape
+   (cam__conv_takes_unpadded), it gets one (random pads, the rest of the
+   padded plane zeros) and the reference the padded plane; else as usual. */
+static int conv_check(test_ctx *t, rng *r, const conv_case *cc, const char *name, int unpad)
 {
     cam__conv_params p;
     size_t insz, outsz, wsz, i;
-    float *in, *w, *packed, *bias, *res, *ref, *out, *part;
+    float *in, *w, *packed, *bias, *res, *ref, *out, *part, *uin = NULL;
     int ok = 1, o, px, splits, rep;
     char label[200];
 
@@ -102,9 +105,27 @@ static int conv_check(test_ctx *t, rng *r, const conv_case *cc, const char *name
     p.bias = cc->bias ? bias : NULL;
     p.res = cc->res ? res : NULL;
     p.act = make_act(cc->act);
+    if (unpad && cam__conv_takes_unpadded(&p)) {
+        /* pads up to the kernel's span (rows/columns of padding only are
+           allowed too), the unpadded input at least 1 x 1 */
+        int pt = rng_int(r, 0, p.ih - 1 < p.kh - 1 ? p.ih - 1 : p.kh - 1);
+        int pl = rng_int(r, 0, p.iw - 1 < p.kw * p.dw ? p.iw - 1 : p.kw * p.dw);
+        int uh = rng_int(r, 1, p.ih - pt), uw = rng_int(r, 1, p.iw - pl), c, y;
+        uin = rand_buf(r, (size_t)p.ic * uh * uw, -1.0f, 1.0f);
+        memset(in, 0, insz * sizeof(float));
+        for (c = 0; c < p.ic; ++c)
+            for (y = 0; y < uh; ++y)
+                memcpy(in + ((size_t)c * p.ih + pt + y) * p.iw + pl, uin + ((size_t)c * uh + y) * uw, (size_t)uw * sizeof(float));
+        p.uh = uh, p.uw = uw, p.pt = pt, p.pl = pl;
+    }
 
     p.out = ref;
-    cam__conv_ref(&p, 0, p.oc, 0, p.oh * p.ow);
+    {
+        cam__conv_params pr = p; /* the reference reads the padded plane */
+        pr.uh = pr.uw = pr.pt = pr.pl = 0;
+        cam__conv_ref(&pr, 0, p.oc, 0, p.oh * p.ow);
+    }
+    if (uin) p.in = uin;
     p.out = out;
     cam__conv(&p, 0, p.oc, 0, p.oh * p.ow);
 
@@ -173,7 +194,7 @@ static int conv_check(test_ctx *t, rng *r, const conv_case *cc, const char *name
         snprintf(n2, sizeof n2, "%s split", name);
         test_report(t, ok, n2, "%s", label);
     }
-    free(in); free(w); free(bias); free(res); free(packed); free(ref); free(out); free(part);
+    free(in); free(w); free(bias); free(res); free(packed); free(ref); free(out); free(part); free(uin);
     return ok;
 }
 
@@ -236,6 +257,30 @@ static void test_conv(test_ctx *t, rng *r)
         {20, 36, 3, 61, 3, 3, 1, 1, 1, 1, CAM__ACT_LEAKY, 1, 1},
         {24, 32, 4, 40, 3, 3, 2, 1, 2, 2, CAM__ACT_NONE, 0, 1},
         {130, 32, 4, 25, 1, 1, 1, 1, 1, 1, CAM__ACT_RELU, 1, 0},
+        /* 5..7 input channels, ic*kh*kw <= 64: the AVX-512 48-pixel row
+           tiles (3 or 4 channels take the pixel-vector path below) */
+        {5, 24, 3, 100, 3, 3, 2, 2, 1, 1, CAM__ACT_CLIP, 1, 1},
+        {6, 20, 2, 53, 3, 3, 1, 1, 1, 1, CAM__ACT_TANH, 1, 0},
+    };
+    /* <= 4 input channels, rows >= 16 pixels: the AVX-512 pixel-vector
+       path (the first conv), each case with a padded input and (where the
+       build takes one) an unpadded one: 7x7/s2 and 3x3/s1 on network-width
+       rows, 3x3/s2 on 111-pixel rows, bands over tall maps, 16-pixel rows,
+       dilation, channel tails of the 8-channel tiles, every epilogue kind */
+    static const conv_case pv[] = {
+        /* ic oc  oh ow kh kw sh sw dh dw act bias res */
+        {3, 64, 9, 112, 7, 7, 2, 2, 1, 1, CAM__ACT_RELU, 1, 0},
+        {3, 64, 5, 224, 3, 3, 1, 1, 1, 1, CAM__ACT_RELU, 1, 0},
+        {3, 32, 6, 112, 3, 3, 2, 2, 1, 1, CAM__ACT_CLIP, 1, 0},
+        {3, 64, 4, 111, 3, 3, 2, 2, 1, 1, CAM__ACT_RELU, 1, 0},
+        {3, 20, 40, 20, 7, 7, 2, 2, 1, 1, CAM__ACT_NONE, 1, 0},
+        {3, 16, 30, 16, 3, 3, 1, 1, 1, 1, CAM__ACT_NONE, 0, 0},
+        {1, 5, 3, 17, 2, 2, 1, 1, 1, 1, CAM__ACT_RELU, 0, 0},
+        {4, 20, 3, 40, 5, 5, 1, 2, 2, 1, CAM__ACT_LEAKY, 0, 1},
+        {2, 13, 7, 33, 3, 4, 3, 1, 1, 2, CAM__ACT_TANH, 1, 1},
+        {3, 9, 4, 50, 7, 7, 2, 2, 2, 2, CAM__ACT_SIGMOID, 1, 1},
+        {4, 70, 2, 61, 8, 8, 1, 1, 1, 1, CAM__ACT_HARDSWISH, 1, 0},
+        {3, 33, 5, 29, 1, 3, 2, 2, 1, 1, CAM__ACT_HARDSIGMOID, 0, 1},
     };
     char name[160];
     int i;
@@ -243,7 +288,33 @@ static void test_conv(test_ctx *t, rng *r)
         const conv_case *c = &fixed[i];
         snprintf(name, sizeof name, "conv ic %d oc %d out %dx%d k%dx%d s%dx%d d%dx%d %s%s%s", c->ic, c->oc, c->oh, c->ow, c->kh, c->kw, c->sh, c->sw, c->dh, c->dw, act_name((cam__act_kind)c->act), c->bias ? " bias" : "",
                  c->res ? " res" : "");
-        conv_check(t, r, c, name);
+        conv_check(t, r, c, name, 0);
+    }
+    for (i = 0; i < (int)(sizeof pv / sizeof pv[0]) * 2; ++i) {
+        const conv_case *c = &pv[i / 2];
+        snprintf(name, sizeof name, "conv ic %d oc %d out %dx%d k%dx%d s%dx%d d%dx%d %s%s%s%s", c->ic, c->oc, c->oh, c->ow, c->kh, c->kw, c->sh, c->sw, c->dh, c->dw, act_name((cam__act_kind)c->act), c->bias ? " bias" : "",
+                 c->res ? " res" : "", i % 2 ? " unpadded" : "");
+        conv_check(t, r, c, name, i % 2);
+    }
+    for (i = 0; i < 30; ++i) {
+        conv_case c;
+        c.ic = rng_int(r, 1, 4);
+        c.oc = rng_int(r, 1, 70);
+        c.kh = rng_int(r, 1, 7);
+        c.kw = rng_int(r, 1, 7);
+        c.sh = rng_int(r, 1, 3);
+        c.sw = rng_int(r, 1, 2);
+        c.dh = rng_int(r, 1, 2);
+        c.dw = rng_int(r, 1, 2);
+        c.oh = rng_int(r, 1, 12);
+        c.ow = rng_int(r, 16, 120);
+        c.act = rng_int(r, 0, 7);
+        c.bias = rng_int(r, 0, 1);
+        c.res = rng_int(r, 0, 1);
+        snprintf(name, sizeof name, "conv few-channel random %d: ic %d oc %d out %dx%d k%dx%d s%dx%d d%dx%d %s%s%s%s", i,
+                 c.ic, c.oc, c.oh, c.ow, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, act_name((cam__act_kind)c.act),
+                 c.bias ? " bias" : "", c.res ? " res" : "", i % 2 ? " unpadded" : "");
+        conv_check(t, r, &c, name, i % 2);
     }
     for (i = 0; i < 40; ++i) {
         conv_case c;
@@ -263,7 +334,7 @@ static void test_conv(test_ctx *t, rng *r)
         snprintf(name, sizeof name, "conv random %d: ic %d oc %d out %dx%d k%dx%d s%dx%d d%dx%d %s%s%s", i, c.ic, c.oc,
                  c.oh, c.ow, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, act_name((cam__act_kind)c.act), c.bias ? " bias" : "",
                  c.res ? " res" : "");
-        conv_check(t, r, &c, name);
+        conv_check(t, r, &c, name, 0);
     }
 }
 
