@@ -424,13 +424,52 @@ static void test_dwconv(test_ctx *t, rng *r)
     }
 }
 
+/* A pooling case for p: a random input (variant 1: with -0/+0 ties, +-inf
+   and -FLT_MAX, 2: and NaN; 0: plain), the reference's output, and an output
+   buffer the kernel under test writes (p->out). Free the three buffers. */
+static void special_values(rng *r, float *x, size_t n, int nan)
+{
+    static const float pick[6] = {0.0f, -0.0f, -HUGE_VALF, HUGE_VALF, -FLT_MAX, 1.0f};
+    size_t j, k = n / 7 + 1;
+    for (j = 0; j < n; ++j) /* ties of -0 and +0 everywhere */
+        if (rng_int(r, 0, 2) == 0) x[j] = rng_int(r, 0, 1) ? 0.0f : -0.0f;
+    for (j = 0; j < k; ++j) x[rng_u32(r) % n] = pick[rng_int(r, 0, 5)];
+    if (nan) {
+        x[rng_u32(r) % n] = NAN;
+        x[n - 1] = NAN; /* the last element: read only by the last taps */
+    }
+}
+
+static void pool_case(rng *r, cam__pool_params *p, int variant, float **in, float **ref, float **out)
+{
+    size_t insz = (size_t)p->c * p->ih * p->iw, outsz = (size_t)p->c * p->oh * p->ow;
+    *in = rand_buf(r, insz, -3.0f, 3.0f);
+    if (variant) special_values(r, *in, insz, variant == 2);
+    *ref = (float *)malloc(outsz * sizeof(float));
+    *out = (float *)malloc(outsz * sizeof(float));
+    p->in = *in;
+    p->out = *ref;
+    cam__pool2d_ref(p, 0, p->c);
+    p->out = *out;
+}
+
+/* The first element where a and b differ bit for bit, or -1. */
+static long first_bit_diff(const float *a, const float *b, size_t n)
+{
+    size_t j;
+    for (j = 0; j < n; ++j)
+        if (memcmp(&a[j], &b[j], sizeof(float)) != 0) return (long)j;
+    return -1;
+}
+
 /* >>pool */
 static void test_pool(test_ctx *t, rng *r)
 {
     int i;
     for (i = 0; i < 120; ++i) {
         cam__pool_params p;
-        size_t insz, outsz, j;
+        size_t outsz, j;
+        long d;
         float *in, *ref, *out;
         int ok = 1, ceil_mode, span_h, span_w;
         char name[200], why[160];
@@ -468,25 +507,16 @@ static void test_pool(test_ctx *t, rng *r)
         /* PyTorch/ORT rule: the last window must start inside input or left pad */
         if (ceil_mode && (p.oh - 1) * p.sh >= p.ih + p.pt) p.oh--;
         if (ceil_mode && (p.ow - 1) * p.sw >= p.iw + p.pl) p.ow--;
-        insz = (size_t)p.c * p.ih * p.iw;
         outsz = (size_t)p.c * p.oh * p.ow;
-        in = rand_buf(r, insz, -3.0f, 3.0f);
-        ref = (float *)malloc(outsz * sizeof(float));
-        out = (float *)malloc(outsz * sizeof(float));
-        p.in = in;
-        p.out = ref;
-        cam__pool2d_ref(&p, 0, p.c);
-        p.out = out;
+        pool_case(r, &p, 0, &in, &ref, &out);
         for (j = 0; j < outsz; ++j) out[j] = -12345.0f;
         cam__pool2d(&p, 0, p.c / 2);
         cam__pool2d(&p, p.c / 2, p.c);
         why[0] = 0;
-        for (j = 0; j < outsz; ++j)
-            if (memcmp(&out[j], &ref[j], sizeof(float)) != 0) {
-                ok = 0;
-                snprintf(why, sizeof why, "element %d: simd %.9g ref %.9g", (int)j, out[j], ref[j]);
-                break;
-            }
+        if ((d = first_bit_diff(out, ref, outsz)) >= 0) {
+            ok = 0;
+            snprintf(why, sizeof why, "element %ld: simd %.9g ref %.9g", d, out[d], ref[d]);
+        }
         snprintf(name, sizeof name, "pool %d: %s%s c %d in %dx%d k%dx%d s%dx%d d%dx%d pad %d,%d,%d,%d%s", i,
                  p.is_max ? "max" : "avg", p.is_max ? "" : (p.count_include_pad ? " incl-pad" : " excl-pad"), p.c, p.ih,
                  p.iw, p.kh, p.kw, p.sh, p.sw, p.dh, p.dw, p.pt, p.pl, p.pb, p.pr, ceil_mode ? " ceil" : "");
@@ -531,25 +561,14 @@ static void test_pool(test_ctx *t, rng *r)
    differs from a separable one: the kernel must notice and redo the
    channel), split by channels and by output rows. */
 #if defined(CAM__SIMD_AVX512)
-static void special_values(rng *r, float *x, size_t n, int nan)
-{
-    static const float pick[6] = {0.0f, -0.0f, -HUGE_VALF, HUGE_VALF, -FLT_MAX, 1.0f};
-    size_t j, k = n / 7 + 1;
-    for (j = 0; j < n; ++j) /* ties of -0 and +0 everywhere */
-        if (rng_int(r, 0, 2) == 0) x[j] = rng_int(r, 0, 1) ? 0.0f : -0.0f;
-    for (j = 0; j < k; ++j) x[rng_u32(r) % n] = pick[rng_int(r, 0, 5)];
-    if (nan) {
-        x[rng_u32(r) % n] = NAN;
-        x[n - 1] = NAN; /* the last element: read only by the last taps */
-    }
-}
 
 static void test_maxpool_rows(test_ctx *t, rng *r)
 {
     int i;
     for (i = 0; i < 90; ++i) {
         cam__pool_params p;
-        size_t insz, outsz, j;
+        size_t outsz, j;
+        long d;
         float *in, *ref, *out;
         int ok = 1, ceil_mode, kind = i % 6, split, cut;
         char name[220], why[160];
@@ -580,16 +599,8 @@ static void test_maxpool_rows(test_ctx *t, rng *r)
                         p.kw, p.sh, p.sw, p.pt, p.pl, p.pb, p.pr, p.ih, p.iw, p.oh, p.ow);
             continue;
         }
-        insz = (size_t)p.c * p.ih * p.iw;
         outsz = (size_t)p.c * p.oh * p.ow;
-        in = rand_buf(r, insz, -3.0f, 3.0f);
-        if (i % 3) special_values(r, in, insz, i % 3 == 2);
-        ref = (float *)malloc(outsz * sizeof(float));
-        out = (float *)malloc(outsz * sizeof(float));
-        p.in = in;
-        p.out = ref;
-        cam__pool2d_ref(&p, 0, p.c);
-        p.out = out;
+        pool_case(r, &p, i % 3, &in, &ref, &out);
         why[0] = 0;
         for (split = 0; split < 3 && ok; ++split) {
             for (j = 0; j < outsz; ++j) out[j] = -12345.0f;
@@ -602,13 +613,11 @@ static void test_maxpool_rows(test_ctx *t, rng *r)
                 cam__maxpool_rows_avx512(&p, 0, p.c, 0, cut);
                 cam__maxpool_rows_avx512(&p, 0, p.c, cut, p.oh);
             }
-            for (j = 0; j < outsz; ++j)
-                if (memcmp(&out[j], &ref[j], sizeof(float)) != 0) {
-                    ok = 0;
-                    snprintf(why, sizeof why, "split %d (cut %d) element %d: simd %.9g ref %.9g", split, cut, (int)j,
-                             out[j], ref[j]);
-                    break;
-                }
+            if ((d = first_bit_diff(out, ref, outsz)) >= 0) {
+                ok = 0;
+                snprintf(why, sizeof why, "split %d (cut %d) element %ld: simd %.9g ref %.9g", split, cut, d, out[d],
+                         ref[d]);
+            }
         }
         snprintf(name, sizeof name, "maxpool rows %d: c %d in %dx%d k%dx%d s%dx%d pad %d,%d,%d,%d%s%s", i, p.c, p.ih,
                  p.iw, p.kh, p.kw, p.sh, p.sw, p.pt, p.pl, p.pb, p.pr, ceil_mode ? " ceil" : "",
@@ -627,7 +636,8 @@ static void test_maxpool_flat(test_ctx *t, rng *r)
     int i;
     for (i = 0; i < 120; ++i) {
         cam__pool_params p;
-        size_t insz, outsz, j;
+        size_t outsz, j;
+        long d;
         float *in, *ref, *out;
         int ok = 1, ceil_mode = rng_int(r, 0, 1), split;
         char name[220], why[160];
@@ -659,16 +669,8 @@ static void test_maxpool_flat(test_ctx *t, rng *r)
             --i; /* a shape the kernel does not take (e.g. iw + pads - kw): draw again */
             continue;
         }
-        insz = (size_t)p.c * p.ih * p.iw;
         outsz = (size_t)p.c * p.oh * p.ow;
-        in = rand_buf(r, insz, -3.0f, 3.0f);
-        if (i % 3) special_values(r, in, insz, i % 3 == 2);
-        ref = (float *)malloc(outsz * sizeof(float));
-        out = (float *)malloc(outsz * sizeof(float));
-        p.in = in;
-        p.out = ref;
-        cam__pool2d_ref(&p, 0, p.c);
-        p.out = out;
+        pool_case(r, &p, i % 3, &in, &ref, &out);
         why[0] = 0;
         for (split = 0; split < 2 && ok; ++split) {
             int cut = rng_int(r, 0, p.c);
@@ -678,12 +680,10 @@ static void test_maxpool_flat(test_ctx *t, rng *r)
                 cam__maxpool_flat_avx512(&p, 0, cut);
                 cam__maxpool_flat_avx512(&p, cut, p.c);
             }
-            for (j = 0; j < outsz; ++j)
-                if (memcmp(&out[j], &ref[j], sizeof(float)) != 0) {
-                    ok = 0;
-                    snprintf(why, sizeof why, "split %d element %d: simd %.9g ref %.9g", split, (int)j, out[j], ref[j]);
-                    break;
-                }
+            if ((d = first_bit_diff(out, ref, outsz)) >= 0) {
+                ok = 0;
+                snprintf(why, sizeof why, "split %d element %ld: simd %.9g ref %.9g", split, d, out[d], ref[d]);
+            }
         }
         snprintf(name, sizeof name, "maxpool flat %d: c %d in %dx%d k%dx%d s%dx%d pad %d,%d,%d,%d%s%s%s", i, p.c, p.ih,
                  p.iw, p.kh, p.kw, p.sh, p.sw, p.pt, p.pl, p.pb, p.pr, ceil_mode ? " ceil" : "",
