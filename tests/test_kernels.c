@@ -911,6 +911,49 @@ static void test_cam_map(test_ctx *t, rng *r)
     }
 }
 
+/* >>cam-resample-range: the min and max cam__vis_resample_map takes while it
+   writes a map (the boxes' threshold without a second pass) equal
+   cam_map_range on the map it wrote, for every size, interpolation and
+   source it accepts; sources with NaN, inf or huge values are declined (the
+   caller then reads the map). AVX-512 builds take it for bilinear maps. */
+static void test_resample_range(test_ctx *t, rng *r)
+{
+    static const int sizes[][4] = {{7, 7, 224, 224}, {14, 14, 224, 224}, {1, 1, 5, 3}, {13, 9, 40, 17},
+                                   {30, 20, 7, 11}, {3, 4, 600, 9}, {16, 5, 33, 70}, {17, 6, 300, 41}};
+    int c, interp, special;
+    for (c = 0; c < 8; ++c)
+        for (interp = 0; interp < 3; ++interp)
+            for (special = 0; special < 5; ++special) {
+                int sw = sizes[c][0], sh = sizes[c][1], dw = sizes[c][2], dh = sizes[c][3], got, ok;
+                float *src = rand_buf(r, (size_t)sw * sh, -3.0f, 5.0f), range[2] = {0, 0}, lo, hi;
+                float *dst = (float *)malloc(sizeof(float) * (size_t)dw * dh);
+                float *ref = (float *)malloc(sizeof(float) * (size_t)dw * dh);
+                size_t n = (size_t)dw * dh, cnt;
+                char name[160];
+                const float specials[5] = {0.0f, NAN, INFINITY, -1e37f, 2e36f};
+                if (special)
+                    src[rng_int(r, 0, sw * sh - 1)] = specials[special];
+                got = cam__vis_resample_map(src, sw, sh, dst, dw, dh, (double)sw / dw, 0.0, (double)sh / dh, 0.0,
+                                            (cam_interp)interp, range);
+                cam_map_resize(src, sw, sh, ref, dw, dh, (cam_interp)interp);
+                cnt = cam_map_range(dst, n, &lo, &hi);
+                ok = !memcmp(dst, ref, sizeof(float) * n) && (!got || (cnt == n && range[0] == lo && range[1] == hi));
+                if (special)
+                    ok = ok && !got; /* declined */
+#if defined(CAM__VIS_AVX2) && defined(__AVX512F__)
+                if (!special && interp == CAM_INTERP_BILINEAR)
+                    ok = ok && got; /* taken */
+#endif
+                snprintf(name, sizeof name, "resample range %dx%d -> %dx%d interp %d special %d", sw, sh, dw, dh,
+                         interp, special);
+                test_report(t, ok, name, "taken %d: %.9g %.9g, map %.9g %.9g (%zu of %zu finite)", got, range[0],
+                            range[1], lo, hi, cnt, n);
+                free(src);
+                free(dst);
+                free(ref);
+            }
+}
+
 /* >>elementwise */
 static void test_vec(test_ctx *t, rng *r)
 {
@@ -1034,6 +1077,7 @@ int main(int argc, char **argv)
     test_gemm(&t, &r);
     test_vec(&t, &r);
     test_cam_map(&t, &r);
+    test_resample_range(&t, &r);
     test_pool_threads(&t);
     printf("# %d passed, %d failed\n", t.passed, t.failed);
     return test_done(&t);
