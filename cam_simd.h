@@ -56,9 +56,11 @@
    - cam__conv, AVX-512 build: tiles of 1..12 pixels x 32 channels (two
      blocks; 16 for the last block of an odd count), each pixel chunk cut
      into tiles of nearly equal width (no mostly-empty tile, so ranges of
-     any length are fine); 1x1 stride-1 unpadded convs with < 128 input
-     channels (or oc not a multiple of 16) and convs with ic*kh*kw <= 64 and
-     stride 1 or 2 along x use 4-channel x 48-pixel zmm tiles; convs with
+     any length are fine); 1x1 stride-1 unpadded convs on maps of >= 512
+     pixels, or with < 128 input channels (or oc not a multiple of 16), use
+     8-channel x 48-pixel zmm tiles (whole 48-pixel runs; the rest of a range
+     in the general tiles), convs with ic*kh*kw <= 64 and stride 1 or 2
+     along x 4-channel x 48-pixel tiles; convs with
      <= 4 input channels, kh*kw >= 2, stride 1 or 2 along x and rows of >= 16
      pixels (the first conv) use 8-channel x 48-pixel tiles (3 row vectors;
      stride 2 or an unpadded input: the rows of a band of output rows are
@@ -178,9 +180,14 @@ typedef struct cam__pool_params {
    them must not warn about the others. */
 #define CAM__KFN static __attribute__((unused))
 #define CAM__INLINE static inline __attribute__((always_inline, unused))
+/* A micro-kernel with as many accumulators as there are registers: inlined
+   into its large caller, GCC 12 spilled them (the 8-channel 1x1 tile ran at
+   half speed) */
+#define CAM__OWNREGS static __attribute__((noinline, unused))
 #else
 #define CAM__KFN static
 #define CAM__INLINE static inline
+#define CAM__OWNREGS static
 #endif
 
 /* Output channels per packed weight block and per micro-kernel tile. */
@@ -1229,12 +1236,20 @@ CAM__KFN void CAM__SFX(cam__gemm_nt)(int m, int n, int k, const float *a, int ld
 #ifndef CAM__CONV1X1_MAX_IC
 #define CAM__CONV1X1_MAX_IC 256
 #endif
-/* The same bound for the AVX-512 build (its general tile is zmm): from 128
-   input channels the 12 x 32 tile wins (GoogLeNet 1x1 192->64 at 28x28:
-   229 against 204 GFLOP/s, MobileNet 144->24 at 56x56: 226 against 209;
-   64->256 stays on the 4 x 48 tile, 180 against 217 with the 12 x 32). */
+/* The same bound for the AVX-512 build, on maps of fewer than
+   CAM__CONV512_1X1_MIN_PX pixels: from 128 input channels the 12 x 32 tile
+   wins there in a network (its weight groups and prefetches: resnet50's
+   7x7 1x1 convs stream 1-4 MB of cold weights, 0.25 ms each at 2 threads
+   against 0.37 on the pixel tile). On larger maps the 8-channel pixel tile
+   (cam__conv_vtile8_avx512) beats it for any input count (bench_kernels, 2
+   threads: resnet50 128->512 at 28x28 0.494 -> 0.423 ms, 64->256 at 56x56
+   0.497 -> 0.425; in resnet50 at 2 threads each conv3 of layer1/layer2 gains
+   0.03-0.06 ms). */
 #ifndef CAM__CONV512_1X1_MAX_IC
 #define CAM__CONV512_1X1_MAX_IC 128
+#endif
+#ifndef CAM__CONV512_1X1_MIN_PX
+#define CAM__CONV512_1X1_MIN_PX 512
 #endif
 
 #if defined(CAM__SIMD_AVX2)
@@ -2060,21 +2075,65 @@ CAM__INLINE void cam__conv_vtile_avx512(const cam__conv_params *p, const float *
     }
 }
 
+/* The same tile for 8 channels (24 accumulators, as the first conv's
+   pixel-vector tile): per input channel 3 loads, 8 broadcasts, 24 FMAs, so
+   half the input loads per FMA of the 4-channel tile; 1x1 stride-1 only.
+   nrows <= 8. */
+CAM__OWNREGS void cam__conv_vtile8_avx512(const cam__conv_params *p, const float *wp, const float *ib, size_t ihw,
+                                          int o, int nrows, size_t ohw, int px)
+{
+    __m512 a00 = _mm512_setzero_ps(), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
+    __m512 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
+    __m512 a40 = a00, a41 = a00, a42 = a00, a50 = a00, a51 = a00, a52 = a00;
+    __m512 a60 = a00, a61 = a00, a62 = a00, a70 = a00, a71 = a00, a72 = a00;
+    int c;
+    for (c = 0; c < p->ic; ++c, ib += ihw, wp += CAM__CONV_OC_BLOCK) {
+        __m512 x0 = _mm512_loadu_ps(ib), x1 = _mm512_loadu_ps(ib + 16), x2 = _mm512_loadu_ps(ib + 32), w;
+#define CAM__VT8_CH(j)                                                                                  \
+        w = _mm512_set1_ps(wp[j]);                                                                      \
+        a##j##0 = _mm512_fmadd_ps(x0, w, a##j##0);                                                      \
+        a##j##1 = _mm512_fmadd_ps(x1, w, a##j##1);                                                      \
+        a##j##2 = _mm512_fmadd_ps(x2, w, a##j##2);
+        CAM__VT8_CH(0) CAM__VT8_CH(1) CAM__VT8_CH(2) CAM__VT8_CH(3)
+        CAM__VT8_CH(4) CAM__VT8_CH(5) CAM__VT8_CH(6) CAM__VT8_CH(7)
+#undef CAM__VT8_CH
+    }
+#define CAM__VT8_ST(j)                                                                                  \
+    if (nrows > j) {                                                                                    \
+        size_t at = (size_t)(o + j) * ohw + px;                                                         \
+        __m512 y0 = a##j##0, y1 = a##j##1, y2 = a##j##2;                                                \
+        if (p->bias) {                                                                                  \
+            const __m512 b = _mm512_set1_ps(p->bias[o + j]);                                            \
+            y0 = _mm512_add_ps(y0, b), y1 = _mm512_add_ps(y1, b), y2 = _mm512_add_ps(y2, b);            \
+        }                                                                                               \
+        if (p->res) {                                                                                   \
+            y0 = _mm512_add_ps(y0, _mm512_loadu_ps(p->res + at));                                       \
+            y1 = _mm512_add_ps(y1, _mm512_loadu_ps(p->res + at + 16));                                  \
+            y2 = _mm512_add_ps(y2, _mm512_loadu_ps(p->res + at + 32));                                  \
+        }                                                                                               \
+        _mm512_storeu_ps(p->out + at, cam__act512(y0, &p->act));                                        \
+        _mm512_storeu_ps(p->out + at + 16, cam__act512(y1, &p->act));                                   \
+        _mm512_storeu_ps(p->out + at + 32, cam__act512(y2, &p->act));                                   \
+    }
+    CAM__VT8_ST(0) CAM__VT8_ST(1) CAM__VT8_ST(2) CAM__VT8_ST(3)
+    CAM__VT8_ST(4) CAM__VT8_ST(5) CAM__VT8_ST(6) CAM__VT8_ST(7)
+#undef CAM__VT8_ST
+}
+
 /* Pixels [px0, returned) of a 1x1 stride-1 unpadded conv (pixels contiguous
    across rows) in 48-pixel tiles; the general tiles do the rest. */
 CAM__KFN int cam__conv1x1_avx512(const cam__conv_params *p, int oc0, int oc1, int px0, int px1)
 {
-    static const int toff0[1] = {0};
     size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow, block = (size_t)p->ic * CAM__CONV_OC_BLOCK;
     int end = px0 + (px1 - px0) / CAM__CONV512_VPX * CAM__CONV512_VPX, pc, o, j, px;
     for (pc = px0; pc < end; pc += 2 * CAM__CONV512_VPX) {
         int pe = end - pc < 2 * CAM__CONV512_VPX ? end : pc + 2 * CAM__CONV512_VPX;
         for (o = oc0; o < oc1; o += CAM__CONV_OC_BLOCK) {
             const float *wb = p->w + (size_t)(o / CAM__CONV_OC_BLOCK) * block;
-            for (j = 0; j < CAM__CONV_OC_BLOCK && o + j < oc1; j += 4) {
-                int nrows = oc1 - (o + j) < 4 ? oc1 - (o + j) : 4;
+            for (j = 0; j < CAM__CONV_OC_BLOCK && o + j < oc1; j += 8) {
+                int nrows = oc1 - (o + j) < 8 ? oc1 - (o + j) : 8;
                 for (px = pc; px < pe; px += CAM__CONV512_VPX)
-                    cam__conv_vtile_avx512(p, wb + j, p->in + px, toff0, 1, ihw, o + j, nrows, ohw, px, 1);
+                    cam__conv_vtile8_avx512(p, wb + j, p->in + px, ihw, o + j, nrows, ohw, px);
             }
         }
     }
@@ -2442,7 +2501,8 @@ CAM__KFN void cam__conv_avx512(const cam__conv_params *p, int oc0, int oc1, int 
         return;
     }
     if (ntaps == 1 && p->sh == 1 && p->sw == 1 && p->ih == p->oh && p->iw == p->ow &&
-        (p->ic < CAM__CONV512_1X1_MAX_IC || p->oc % CAM__CONV_OC_BLOCK != 0))
+        (p->ic < CAM__CONV512_1X1_MAX_IC || p->oc % CAM__CONV_OC_BLOCK != 0 ||
+         p->oh * p->ow >= CAM__CONV512_1X1_MIN_PX))
         px0 = cam__conv1x1_avx512(p, oc0, oc1, px0, px1);
     else if (p->ic * ntaps <= CAM__CONV_ROW_MAX_K && (p->sw == 1 || p->sw == 2)) {
         cam__conv_rows_avx512(p, oc0, oc1, px0, px1, toff, ntaps);

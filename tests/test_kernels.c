@@ -257,6 +257,11 @@ static void test_conv(test_ctx *t, rng *r)
         {20, 36, 3, 61, 3, 3, 1, 1, 1, 1, CAM__ACT_LEAKY, 1, 1},
         {24, 32, 4, 40, 3, 3, 2, 1, 2, 2, CAM__ACT_NONE, 0, 1},
         {130, 32, 4, 25, 1, 1, 1, 1, 1, 1, CAM__ACT_RELU, 1, 0},
+        /* 1x1 on maps of >= 512 pixels with >= 128 input channels: the
+           AVX-512 8-channel pixel tiles (a 4-channel and a 12-channel tail
+           of the 16-channel block) and the general tiles for the rest */
+        {160, 36, 23, 25, 1, 1, 1, 1, 1, 1, CAM__ACT_RELU, 1, 1},
+        {200, 44, 16, 33, 1, 1, 1, 1, 1, 1, CAM__ACT_NONE, 0, 1},
         /* 5..7 input channels, ic*kh*kw <= 64: the AVX-512 48-pixel row
            tiles (3 or 4 channels take the pixel-vector path below) */
         {5, 24, 3, 100, 3, 3, 2, 2, 1, 1, CAM__ACT_CLIP, 1, 1},
