@@ -2633,8 +2633,8 @@ CAM__ENG_FN void cam__eng_pool2d(const cam__pool_params *p, int c0, int c1)
                             continue;
                         {
                             float v = in[(size_t)iy * p->iw + ix];
-                            if (p->is_max)
-                                acc = v > acc ? v : acc;
+                            if (p->is_max) /* from the first real tap, as x86 max(acc, v) (the kernels' rule) */
+                                acc = n == 0 || !(acc > v) ? v : acc;
                             else
                                 acc += v;
                             n++;
@@ -3774,14 +3774,14 @@ typedef struct cam__conv_task {
 } cam__conv_task;
 
 /* Start of pixel part i of n: near-equal parts, cut at the nearest multiple
-   of grain (> 0: the kernel's cam__conv_px_grain, whole rows) or at whole
-   AVX2/NEON tiles where the build has them (tails only at the end of the
-   map). */
+   of grain (> 0: the kernel's cam__conv_px_grain, whole rows or tiles; the
+   last part ends at the map's end) or at whole AVX2/NEON tiles where the
+   build has them (tails only at the end of the map). */
 static int cam__conv_px_start(int i, int n, int ohw, int grain)
 {
     int px = (int)((int64_t)i * ohw / n);
     if (grain > 0)
-        return (int)(((int64_t)i * (ohw / grain) * 2 + n) / (2 * n)) * grain;
+        return i >= n ? ohw : (int)(((int64_t)i * (ohw / grain) * 2 + n) / (2 * n)) * grain;
 #ifdef CAM__CONV_PX_TILE
     if (i < n)
         px = px / CAM__CONV_PX_TILE * CAM__CONV_PX_TILE;
@@ -3981,7 +3981,7 @@ static void cam__exec_conv_dense(cam_net *net, cam__step *s)
     t.ohw = (int)ohw;
     cam__conv_step_params(s, &t.cp);
     t.grain = cam__k_conv_px_grain(&t.cp);
-    if (t.grain > 0 && (ohw % t.grain || ohw / t.grain < n_px))
+    if (t.grain > 0 && ohw / t.grain < n_px)
         t.grain = 0; /* fewer grains than pixel parts: tile cuts */
     if (unpadded) {
         t.cp.uh = (int)H;
@@ -4412,10 +4412,10 @@ static cam_result cam__exec(cam_net *net, cam__step *s)
         float *o = (float *)y->data;
         for (i = 0; i < n; i++) {
             const float *r = a + i * hw;
-            float acc = s->op == CAM__OP_GlobalMaxPool ? -FLT_MAX : 0;
-            if (s->op == CAM__OP_GlobalMaxPool)
-                for (j = 0; j < hw; j++)
-                    acc = r[j] > acc ? r[j] : acc;
+            float acc = s->op == CAM__OP_GlobalMaxPool && hw > 0 ? r[0] : 0;
+            if (s->op == CAM__OP_GlobalMaxPool) /* from the first value: a plane of -inf gives -inf */
+                for (j = 1; j < hw; j++)
+                    acc = acc > r[j] ? acc : r[j];
             else {
                 for (j = 0; j < hw; j++)
                     acc += r[j];

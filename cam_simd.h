@@ -95,12 +95,12 @@
      (pthread default is 8 MB). Split by channel. out may alias res. Any
      pads are valid, also pads wider than the kernel's span (windows wholly
      in padding): no pointer outside the input is ever formed.
-   - cam__pool2d gives exactly the reference's results on finite inputs; max
-     pooling of a window with no real tap gives -FLT_MAX (ONNX Runtime's
-     initial value). The AVX-512 row and flat max pooling kernels (no plane
-     copy) match it for any input, -inf and NaN included; the plane-copy
-     kernels (-FLT_MAX borders) give -FLT_MAX where a window next to the
-     padding holds -inf or ends in NaN and the reference gives -inf / NaN.
+   - cam__pool2d gives exactly the reference's results on finite inputs, and
+     for max pooling on any input (-inf and NaN included); max pooling of a
+     window with no real tap gives -FLT_MAX (ONNX Runtime's initial value).
+     The plane-copy kernels border the plane with -inf and mend the two
+     cases borders cannot give (cam__maxpool_mend); the AVX-512 row and flat
+     kernels need no plane copy.
    - cam__gemm_nt streams each B row once per 4 A rows (M = 1, 2 or 4 best);
      split by n (e.g. n/threads, multiples of 4 columns are fastest). Row i
      of C does not depend on M either (batch size does not change an
@@ -398,6 +398,52 @@ CAM__INLINE float cam__pool_px(const cam__pool_params *p, const float *ic, int o
     }
 }
 
+/* Whether a window starting at s (k taps d apart) reaches [0, n). */
+CAM__INLINE int cam__pool_real(int s, int k, int d, int n)
+{
+    int i;
+    for (i = 0; i < k; ++i)
+        if (s + i * d >= 0 && s + i * d < n) return 1;
+    return 0;
+}
+
+/* Whether every window of p holds a real tap (pads under the window's span:
+   always). */
+CAM__INLINE int cam__pool_all_real(const cam__pool_params *p)
+{
+    int o;
+    for (o = 0; o < p->oh; ++o)
+        if (!cam__pool_real(o * p->sh - p->pt, p->kh, p->dh, p->ih)) return 0;
+    for (o = 0; o < p->ow; ++o)
+        if (!cam__pool_real(o * p->sw - p->pl, p->kw, p->dw, p->iw)) return 0;
+    return 1;
+}
+
+/* Max pooling over a plane copy with -inf borders (the plane kernels) gives
+   the reference's value for every window with a real tap as long as no
+   input is NaN: max(x, -inf) = x. Two cases left, mended here for one
+   channel (input ic, output oc, already written by the kernel): a channel
+   with a NaN or an infinity (nonfinite; the NaN is what needs it: x86 max
+   drops a NaN accumulator at a border tap the reference skips, NEON's keeps
+   it) is pooled again by the reference; windows with no real tap (all_real
+   0) get the reference's -FLT_MAX. */
+CAM__INLINE void cam__maxpool_mend(const cam__pool_params *p, const float *ic, float *oc, int nonfinite, int all_real)
+{
+    int oy, ox;
+    if (nonfinite) {
+        for (oy = 0; oy < p->oh; ++oy)
+            for (ox = 0; ox < p->ow; ++ox) oc[(size_t)oy * p->ow + ox] = cam__pool_px(p, ic, oy, ox);
+        return;
+    }
+    if (all_real) return;
+    for (oy = 0; oy < p->oh; ++oy) {
+        int rows = cam__pool_real(oy * p->sh - p->pt, p->kh, p->dh, p->ih);
+        for (ox = 0; ox < p->ow; ++ox)
+            if (!rows || !cam__pool_real(ox * p->sw - p->pl, p->kw, p->dw, p->iw))
+                oc[(size_t)oy * p->ow + ox] = -FLT_MAX;
+    }
+}
+
 /* Channels [c0, c1) x output rows [oy0, oy1). */
 CAM__KFN void cam__pool2d_rows_ref(const cam__pool_params *p, int c0, int c1, int oy0, int oy1)
 {
@@ -448,6 +494,7 @@ CAM__INLINE cam__vf cam__vf_mul(cam__vf a, cam__vf b) { return _mm256_mul_ps(a, 
 CAM__INLINE cam__vf cam__vf_div(cam__vf a, cam__vf b) { return _mm256_div_ps(a, b); }
 CAM__INLINE cam__vf cam__vf_fma(cam__vf a, cam__vf b, cam__vf c) { return _mm256_fmadd_ps(a, b, c); }
 CAM__INLINE cam__vf cam__vf_max(cam__vf a, cam__vf b) { return _mm256_max_ps(a, b); }
+CAM__INLINE cam__vf cam__vf_or(cam__vf a, cam__vf b) { return _mm256_or_ps(a, b); }
 CAM__INLINE cam__vf cam__vf_min(cam__vf a, cam__vf b) { return _mm256_min_ps(a, b); }
 CAM__INLINE cam__vf cam__vf_abs(cam__vf a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
 /* |a| with the sign of s */
@@ -525,8 +572,16 @@ CAM__INLINE cam__vf cam__vf_sub(cam__vf a, cam__vf b) { return vsubq_f32(a, b); 
 CAM__INLINE cam__vf cam__vf_mul(cam__vf a, cam__vf b) { return vmulq_f32(a, b); }
 CAM__INLINE cam__vf cam__vf_div(cam__vf a, cam__vf b) { return vdivq_f32(a, b); }
 CAM__INLINE cam__vf cam__vf_fma(cam__vf a, cam__vf b, cam__vf c) { return vfmaq_f32(c, a, b); }
-CAM__INLINE cam__vf cam__vf_max(cam__vf a, cam__vf b) { return vmaxq_f32(a, b); }
-CAM__INLINE cam__vf cam__vf_min(cam__vf a, cam__vf b) { return vminq_f32(a, b); }
+/* max and min as x86's maxps / minps (a > b ? a : b: the second operand
+   on NaN or equal values, so -0 / +0 ties and NaN come out as in the AVX2
+   build and the scalar reference); NEON's fmax / fmin would give +0 for
+   (-0, +0) and keep NaN */
+CAM__INLINE cam__vf cam__vf_max(cam__vf a, cam__vf b) { return vbslq_f32(vcgtq_f32(a, b), a, b); }
+CAM__INLINE cam__vf cam__vf_or(cam__vf a, cam__vf b)
+{
+    return vreinterpretq_f32_u32(vorrq_u32(vreinterpretq_u32_f32(a), vreinterpretq_u32_f32(b)));
+}
+CAM__INLINE cam__vf cam__vf_min(cam__vf a, cam__vf b) { return vbslq_f32(vcltq_f32(a, b), a, b); }
 CAM__INLINE cam__vf cam__vf_abs(cam__vf a) { return vabsq_f32(a); }
 CAM__INLINE cam__vf cam__vf_copysign(cam__vf a, cam__vf s)
 {
@@ -822,6 +877,39 @@ CAM__INLINE void cam__plane_copy(float *dst, const float *src, int ih, int iw, i
     }
 }
 
+/* cam__plane_copy that also says whether the plane holds a NaN or an
+   infinity: v - v is +0 (no bits set) only for finite v, and the bits are
+   or-ed (an add chain would be latency-bound). */
+CAM__INLINE int cam__plane_copy_chk(float *dst, const float *src, int ih, int iw, int pt, int pl, int W)
+{
+    cam__vf chk = cam__vf_zero(), v;
+    float l[CAM__VL];
+    int y, x, i;
+    for (y = 0; y < ih; ++y) {
+        float *d = dst + (size_t)(y + pt) * W + pl;
+        const float *s = src + (size_t)y * iw;
+        for (x = 0; x + CAM__VL <= iw; x += CAM__VL) {
+            v = cam__vf_loadu(s + x);
+            cam__vf_storeu(d + x, v);
+            chk = cam__vf_or(chk, cam__vf_sub(v, v));
+        }
+        if (x < iw) {
+            if (iw >= CAM__VL) { /* overlapping last vector: masked moves are slow on AMD */
+                v = cam__vf_loadu(s + iw - CAM__VL);
+                cam__vf_storeu(d + iw - CAM__VL, v);
+            } else {
+                v = cam__vf_load_n(s + x, iw - x); /* the other lanes read as zero */
+                cam__vf_store_n(d + x, v, iw - x);
+            }
+            chk = cam__vf_or(chk, cam__vf_sub(v, v));
+        }
+    }
+    cam__vf_storeu(l, chk);
+    for (i = 0; i < CAM__VL; ++i)
+        if (l[i] != 0.0f) return 1; /* NaN compares unequal */
+    return 0;
+}
+
 /* Stores CAM__VL depthwise outputs (n valid) after + bias, + res; the
    activation runs afterwards over the whole channel plane (still in cache),
    which keeps calls (exp) out of the tap loops and the weights in registers. */
@@ -985,25 +1073,27 @@ CAM__KFN void CAM__SFX(cam__dwconv)(const cam__dwconv_params *p, int c0, int c1)
 #undef CAM__DW3_ROW_LOOP
 
 /* Pooling (ONNX MaxPool / AveragePool). Per channel: copy into the padded
-   scratch (border -FLT_MAX for max, as ONNX Runtime's initial value; 0 for
-   average), then CAM__VL outputs at a time over all taps in (ky, kx) order.
-   Average divides by (row taps) * (column taps), each counted as real or
-   padded taps per count_include_pad (ceil_mode overrun never counts). The
-   padding values never change a result (max with -FLT_MAX, + 0), so outputs
-   equal the reference exactly. */
+   scratch (border -inf for max, 0 for average), then CAM__VL outputs at a
+   time over all taps in (ky, kx) order. Average divides by (row taps) *
+   (column taps), each counted as real or padded taps per count_include_pad
+   (ceil_mode overrun never counts). The padding values never change a
+   result (max with -inf, + 0), so outputs equal the reference on finite
+   inputs; max pooling mends the rest (cam__maxpool_mend: windows with no
+   real tap, channels with a NaN), so it equals the reference on any input. */
 CAM__KFN void CAM__SFX(cam__pool2d)(const cam__pool_params *p, int c0, int c1)
 {
     float scratch[CAM__PLANE_SCRATCH];
     float xdiv[CAM__POOL_MAX_COLS + CAM__VL], ydiv[CAM__POOL_MAX_COLS];
     size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
-    int H, W, c, oy, ox, ky, kx, s2 = p->sw == 2;
+    int H, W, c, oy, ox, ky, kx, s2 = p->sw == 2, all_real, nonfinite = 0;
     int k33 = p->kh == 3 && p->kw == 3 && p->dh == 1 && p->dw == 1;
     if (p->ow > CAM__POOL_MAX_COLS || p->oh > CAM__POOL_MAX_COLS ||
         !cam__plane_dims(p->ih, p->iw, p->oh, p->ow, p->kh, p->kw, p->sh, p->sw, p->dh, p->dw, p->pt, p->pl, &H, &W)) {
         CAM__SFX(cam__pool2d_direct)(p, c0, c1);
         return;
     }
-    cam__plane_borders(scratch, p->ih, p->iw, p->pt, p->pl, H, W, p->is_max ? -FLT_MAX : 0.0f);
+    cam__plane_borders(scratch, p->ih, p->iw, p->pt, p->pl, H, W, p->is_max ? -HUGE_VALF : 0.0f);
+    all_real = !p->is_max || cam__pool_all_real(p);
     if (!p->is_max) {
         for (ox = 0; ox < p->ow + CAM__VL; ++ox) {
             int n = ox < p->ow ? cam__pool_count(ox * p->sw - p->pl, p->kw, p->dw, p->iw, p->pl, p->pr,
@@ -1016,7 +1106,10 @@ CAM__KFN void CAM__SFX(cam__pool2d)(const cam__pool_params *p, int c0, int c1)
         }
     }
     for (c = c0; c < c1; ++c) {
-        cam__plane_copy(scratch, p->in + (size_t)c * ihw, p->ih, p->iw, p->pt, p->pl, W);
+        if (p->is_max)
+            nonfinite = cam__plane_copy_chk(scratch, p->in + (size_t)c * ihw, p->ih, p->iw, p->pt, p->pl, W);
+        else
+            cam__plane_copy(scratch, p->in + (size_t)c * ihw, p->ih, p->iw, p->pt, p->pl, W);
         for (oy = 0; oy < p->oh; ++oy) {
             const float *rb = scratch + (size_t)oy * p->sh * W;
             float *orow = p->out + (size_t)c * ohw + (size_t)oy * p->ow;
@@ -1112,6 +1205,8 @@ CAM__KFN void CAM__SFX(cam__pool2d)(const cam__pool_params *p, int c0, int c1)
 #undef CAM__POOL_ROW3
 #undef CAM__POOL_TAPS3
         }
+        if (p->is_max)
+            cam__maxpool_mend(p, p->in + (size_t)c * ihw, p->out + (size_t)c * ohw, nonfinite, all_real);
     }
 }
 
@@ -2120,6 +2215,14 @@ CAM__OWNREGS void cam__conv_vtile8_avx512(const cam__conv_params *p, const float
 #undef CAM__VT8_ST
 }
 
+/* Whether cam__conv takes the 48-pixel tiles of cam__conv1x1_avx512. */
+CAM__KFN int cam__conv1x1_ok(const cam__conv_params *p)
+{
+    return p->kh == 1 && p->kw == 1 && p->sh == 1 && p->sw == 1 && p->ih == p->oh && p->iw == p->ow &&
+           (p->ic < CAM__CONV512_1X1_MAX_IC || p->oc % CAM__CONV_OC_BLOCK != 0 ||
+            p->oh * p->ow >= CAM__CONV512_1X1_MIN_PX);
+}
+
 /* Pixels [px0, returned) of a 1x1 stride-1 unpadded conv (pixels contiguous
    across rows) in 48-pixel tiles; the general tiles do the rest. */
 CAM__KFN int cam__conv1x1_avx512(const cam__conv_params *p, int oc0, int oc1, int px0, int px1)
@@ -2500,9 +2603,7 @@ CAM__KFN void cam__conv_avx512(const cam__conv_params *p, int oc0, int oc1, int 
         cam__conv_pv_avx512(p, oc0, oc1, px0, px1);
         return;
     }
-    if (ntaps == 1 && p->sh == 1 && p->sw == 1 && p->ih == p->oh && p->iw == p->ow &&
-        (p->ic < CAM__CONV512_1X1_MAX_IC || p->oc % CAM__CONV_OC_BLOCK != 0 ||
-         p->oh * p->ow >= CAM__CONV512_1X1_MIN_PX))
+    if (cam__conv1x1_ok(p))
         px0 = cam__conv1x1_avx512(p, oc0, oc1, px0, px1);
     else if (p->ic * ntaps <= CAM__CONV_ROW_MAX_K && (p->sw == 1 || p->sw == 2)) {
         cam__conv_rows_avx512(p, oc0, oc1, px0, px1, toff, ntaps);
@@ -2617,10 +2718,11 @@ CAM__KFN int cam__dwconv3_avx512(const cam__dwconv_params *p, int c0, int c1)
 
 /* >>kernel-maxpool-avx512
    Max pooling, stride 1 or 2 along x, any window, dilation and padding, on
-   16 lanes: the plane is copied into the stack scratch with -FLT_MAX borders
-   (ONNX Runtime's initial value), then each output vector takes the max over
-   its taps in (ky, kx) order. Max is exact, so outputs equal the reference
-   and the AVX2 kernel bit for bit. Returns 0 (nothing done) for average
+   16 lanes: the plane is copied into the stack scratch with -inf borders,
+   then each output vector takes the max over its taps in (ky, kx) order,
+   and cam__maxpool_mend mends windows with no real tap and channels with a
+   NaN. Max is exact, so outputs equal the reference and the AVX2 kernel bit
+   for bit, for any input. Returns 0 (nothing done) for average
    pooling, rows under 12 outputs or planes over the scratch. The row and
    flat kernels below take most max pools before this one. */
 CAM__INLINE void cam__maxpool_plane_avx512(const cam__pool_params *p, const float *scratch, int W, float *oc, const int S2)
@@ -2658,7 +2760,7 @@ CAM__KFN int cam__maxpool_avx512(const cam__pool_params *p, int c0, int c1)
 {
     float scratch[CAM__PLANE_SCRATCH];
     size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
-    int c, h, w;
+    int c, h, w, all_real;
     /* rows narrower than 12 fill a zmm worse than the AVX2 kernel's ymm
        (GoogLeNet's 7x7 pools: 0.028 against 0.020 ms); rows and columns the
        16-lane loops read (cam__ld512_s reads q[0..30]: no reach) */
@@ -2666,11 +2768,13 @@ CAM__KFN int cam__maxpool_avx512(const cam__pool_params *p, int c0, int c1)
         !cam__plane_dims_lanes(p->ih, p->iw, p->oh, p->ow, p->kh, p->kw, p->sh, p->sw, p->dh, p->dw, p->pt, p->pl, 16,
                                0, &h, &w))
         return 0;
-    cam__plane_borders(scratch, p->ih, p->iw, p->pt, p->pl, h, w, -FLT_MAX);
+    cam__plane_borders(scratch, p->ih, p->iw, p->pt, p->pl, h, w, -HUGE_VALF);
+    all_real = cam__pool_all_real(p);
     for (c = c0; c < c1; ++c) {
-        cam__plane_copy(scratch, p->in + (size_t)c * ihw, p->ih, p->iw, p->pt, p->pl, w);
+        int nonfinite = cam__plane_copy_chk(scratch, p->in + (size_t)c * ihw, p->ih, p->iw, p->pt, p->pl, w);
         if (p->sw == 2) cam__maxpool_plane_avx512(p, scratch, w, p->out + (size_t)c * ohw, 1);
         else cam__maxpool_plane_avx512(p, scratch, w, p->out + (size_t)c * ohw, 0);
+        cam__maxpool_mend(p, p->in + (size_t)c * ihw, p->out + (size_t)c * ohw, nonfinite, all_real);
     }
     return 1;
 }
@@ -3524,7 +3628,10 @@ CAM__KFN int cam__conv_takes_unpadded(const cam__conv_params *p)
 CAM__KFN int cam__conv_px_grain(const cam__conv_params *p)
 {
 #if defined(CAM__SIMD_AVX512)
-    return cam__conv_pv_ok(p) ? p->ow : 0;
+    /* whole rows for the pixel-vector path; whole 48-pixel tiles for 1x1
+       (a 784-pixel map in 8 parts of 98 left 2 pixels per part to the
+       general tiles) */
+    return cam__conv_pv_ok(p) ? p->ow : cam__conv1x1_ok(p) ? CAM__CONV512_VPX : 0;
 #else
     (void)p;
     return 0;

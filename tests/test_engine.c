@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <float.h>
 #include <math.h>
 #include "cam.h"
 #include "test_util.h"
@@ -821,6 +822,67 @@ static void test_concat_inplace(test_ctx *t)
     free(m.b);
 }
 
+/* MaxPool with pads as wide as the window (windows wholly in padding: the
+   engine's scalar path) and GlobalMaxPool, on a channel of -inf and one of
+   plain values: a window or plane of -inf gives -inf, a window with no real
+   tap -FLT_MAX (ONNX Runtime's initial value). Both had given -FLT_MAX for
+   -inf: they started from -FLT_MAX instead of the first value. */
+static void test_maxpool_specials(test_ctx *t)
+{
+    pbw g = {0, 0, 0}, m = {0, 0, 0}, a = {0, 0, 0};
+    int64_t in_d[4] = {1, 2, 5, 6}, y_d[4] = {1, 2, 9, 10}, g_d[4] = {1, 2, 1, 1}, ks[2] = {3, 3}, pads[4] = {3, 3, 3, 3};
+    cam_net *net = NULL;
+    cam_net_desc d;
+    cam_error err;
+    cam_tensor in, y, gm;
+    float x[60];
+    int i, oy, ox, ok, bad = -1;
+    attr_ints(&a, "kernel_shape", 2, ks);
+    attr_ints(&a, "pads", 4, pads);
+    pb_node(&g, "MaxPool", "pool", "x", "y", &a);
+    pb_node(&g, "GlobalMaxPool", "gpool", "x", "g", NULL);
+    pb_vi(&g, 11, "x", 1, 4, in_d);
+    pb_vi(&g, 12, "y", 1, 4, y_d);
+    pb_vi(&g, 12, "g", 1, 4, g_d);
+    pb_model(&m, &g, 13);
+    for (i = 0; i < 30; i++) {
+        x[i] = -HUGE_VALF;
+        x[30 + i] = (float)((i * 7) % 11) - 5.0f;
+    }
+    memset(&d, 0, sizeof d);
+    memset(&in, 0, sizeof in);
+    in.dtype = CAM_FLOAT32;
+    in.ndim = 4;
+    for (i = 0; i < 4; i++)
+        in.dims[i] = in_d[i];
+    in.data = x;
+    ok = cam_net_load_memory(m.b, m.n, &d, &net, &err) == CAM_OK && cam_net_forward(net, &in, 1) == CAM_OK &&
+         cam_net_output(net, 0, &y) == CAM_OK && cam_net_output(net, 1, &gm) == CAM_OK;
+    for (i = 0; ok && i < 2 && bad < 0; i++)
+        for (oy = 0; oy < 9; oy++)
+            for (ox = 0; ox < 10; ox++) {
+                int ky, kx, any = 0;
+                float want = -FLT_MAX, got = ((const float *)y.data)[(i * 9 + oy) * 10 + ox];
+                for (ky = 0; ky < 3; ky++)
+                    for (kx = 0; kx < 3; kx++) {
+                        int iy = oy - 3 + ky, ix = ox - 3 + kx;
+                        float v;
+                        if (iy < 0 || iy >= 5 || ix < 0 || ix >= 6) continue;
+                        v = x[(i * 5 + iy) * 6 + ix];
+                        want = !any || v > want ? v : want;
+                        any = 1;
+                    }
+                if (memcmp(&want, &got, sizeof want) && bad < 0)
+                    bad = (i * 9 + oy) * 10 + ox;
+            }
+    test_report(t, ok && bad < 0, "maxpool_wide_pads_inf_windows", "element %d of y differs", bad);
+    test_report(t, ok && ((const float *)gm.data)[0] == -HUGE_VALF && ((const float *)gm.data)[1] == 5.0f,
+                "global_maxpool_all_inf", "got %g %g", ok ? ((const float *)gm.data)[0] : 0.0,
+                ok ? ((const float *)gm.data)[1] : 0.0);
+    cam_net_free(net);
+    free(m.b);
+}
+
 static void test_heads(test_ctx *t)
 {
     pbw gmp = make_cnn_pool("Softmax", "GlobalMaxPool", 1), none = make_cnn_pool("Softmax", "GlobalAveragePool", 0);
@@ -1035,6 +1097,7 @@ int main(int argc, char **argv)
     test_no_alloc(&t, &cnn);
     test_reshape_input(&t);
     test_heads(&t);
+    test_maxpool_specials(&t);
     test_concat_inplace(&t);
     test_set_input_shape(&t, &cnn);
     test_cli(&t, dir, argc > 2 ? argv[2] : "");

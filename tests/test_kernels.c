@@ -502,7 +502,8 @@ static void test_pool(test_ctx *t, rng *r)
         p.iw = rng_int(r, span_w, 35);
         if (i >= 70) p.iw = rng_int(r, span_w + 24, 70); /* rows of >= 12 outputs: the AVX-512 max pool */
         if (i >= 60 && i < 70) p.ih = rng_int(r, 120, 140), p.iw = rng_int(r, 125, 150), p.c = 2; /* plane > scratch */
-        if (i >= 67 && i < 70) { /* pads beyond the kernel's span (direct path): windows wholly in padding */
+        if ((i >= 67 && i < 70) || i >= 114) { /* pads beyond the kernel's span: windows wholly in padding
+                                                  (direct path for the planes over the scratch) */
             p.pt = span_h + rng_int(r, 0, 2), p.pb = span_h + rng_int(r, 0, 2);
             p.pl = span_w + rng_int(r, 0, 2), p.pr = span_w + rng_int(r, 0, 2);
         }
@@ -513,7 +514,9 @@ static void test_pool(test_ctx *t, rng *r)
         if (ceil_mode && (p.oh - 1) * p.sh >= p.ih + p.pt) p.oh--;
         if (ceil_mode && (p.ow - 1) * p.sw >= p.iw + p.pl) p.ow--;
         outsz = (size_t)p.c * p.oh * p.ow;
-        pool_case(r, &p, 0, &in, &ref, &out);
+        /* max pooling on any input: -inf next to the padding, NaN last in a
+           window, -0/+0 ties (average pooling's zero borders meet -0) */
+        pool_case(r, &p, p.is_max ? i % 3 : 0, &in, &ref, &out);
         for (j = 0; j < outsz; ++j) out[j] = -12345.0f;
         cam__pool2d(&p, 0, p.c / 2);
         cam__pool2d(&p, p.c / 2, p.c);
@@ -522,9 +525,10 @@ static void test_pool(test_ctx *t, rng *r)
             ok = 0;
             snprintf(why, sizeof why, "element %ld: simd %.9g ref %.9g", d, out[d], ref[d]);
         }
-        snprintf(name, sizeof name, "pool %d: %s%s c %d in %dx%d k%dx%d s%dx%d d%dx%d pad %d,%d,%d,%d%s", i,
+        snprintf(name, sizeof name, "pool %d: %s%s c %d in %dx%d k%dx%d s%dx%d d%dx%d pad %d,%d,%d,%d%s%s", i,
                  p.is_max ? "max" : "avg", p.is_max ? "" : (p.count_include_pad ? " incl-pad" : " excl-pad"), p.c, p.ih,
-                 p.iw, p.kh, p.kw, p.sh, p.sw, p.dh, p.dw, p.pt, p.pl, p.pb, p.pr, ceil_mode ? " ceil" : "");
+                 p.iw, p.kh, p.kw, p.sh, p.sw, p.dh, p.dw, p.pt, p.pl, p.pb, p.pr, ceil_mode ? " ceil" : "",
+                 !p.is_max || i % 3 == 0 ? "" : i % 3 == 1 ? " special" : " special+NaN");
         test_report(t, ok, name, "%s", why);
         free(in); free(ref); free(out);
     }
