@@ -7072,7 +7072,8 @@ static double cam__box_run_sum(const float *row, int x0, int x1)
     double s = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
     int x = x0;
 #if defined(__AVX512F__) && !defined(CAM_NO_SIMD)
-    if (x1 - x0 + 1 >= 32) {
+    /* 32 at a time, then the AVX2 loop takes what is left of >= 16 */
+    if (x1 - x + 1 >= 32) {
         __m512d a0 = _mm512_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
         double l[8];
         for (; x + 31 <= x1; x += 32) {
@@ -7084,8 +7085,9 @@ static double cam__box_run_sum(const float *row, int x0, int x1)
         _mm512_storeu_pd(l, _mm512_add_pd(_mm512_add_pd(a0, a1), _mm512_add_pd(a2, a3)));
         s = l[0] + l[4], s1 = l[1] + l[5], s2 = l[2] + l[6], s3 = l[3] + l[7];
     }
-#elif defined(CAM__VIS_AVX2)
-    if (x1 - x0 + 1 >= 16) {
+#endif
+#if defined(CAM__VIS_AVX2)
+    if (x1 - x + 1 >= 16) {
         __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
         double l[4];
         for (; x + 15 <= x1; x += 16) {
@@ -7095,7 +7097,7 @@ static double cam__box_run_sum(const float *row, int x0, int x1)
             a3 = _mm256_add_pd(a3, _mm256_cvtps_pd(_mm_loadu_ps(row + x + 12)));
         }
         _mm256_storeu_pd(l, _mm256_add_pd(_mm256_add_pd(a0, a1), _mm256_add_pd(a2, a3)));
-        s = l[0], s1 = l[1], s2 = l[2], s3 = l[3];
+        s += l[0], s1 += l[1], s2 += l[2], s3 += l[3];
     }
 #endif
     for (; x + 3 <= x1; x += 4) {
