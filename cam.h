@@ -8245,10 +8245,9 @@ static void cam__vis_map_run(void *ctx, int task, int thread)
 
 /* Normalising and resampling one map: src (hw floats, normalised in place
    when asked before resampling) to dst (ow x oh; src itself at feature
-   resolution). */
-/* Normalise and resample one map as the job says. range (may be NULL): set
-   to the finished map's min and max when the resampling could take them on
-   the way (*ranged = 1; see cam__vis_resample_map). */
+   resolution). range (may be NULL): set to the finished map's min and max
+   when the resampling could take them on the way (*ranged = 1; see
+   cam__vis_resample_map). */
 static cam_result cam__vis_finish(const cam__vis_job *j, float *src, float *dst, float *range, int *ranged)
 {
     const cam_map_desc *d = &j->d;

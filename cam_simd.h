@@ -423,10 +423,10 @@ CAM__INLINE int cam__pool_all_real(const cam__pool_params *p)
    the reference's value for every window with a real tap as long as no
    input is NaN: max(x, -inf) = x. Two cases left, mended here for one
    channel (input ic, output oc, already written by the kernel): a channel
-   with a NaN or an infinity (nonfinite; the NaN is what needs it: x86 max
-   drops a NaN accumulator at a border tap the reference skips, NEON's keeps
-   it) is pooled again by the reference; windows with no real tap (all_real
-   0) get the reference's -FLT_MAX. */
+   with a NaN or an infinity (nonfinite; the NaN is what needs it: max(NaN,
+   -inf) at a border tap gives -inf where the reference, which skips the
+   border, keeps the NaN) is pooled again by the reference; windows with no
+   real tap (all_real 0) get the reference's -FLT_MAX. */
 CAM__INLINE void cam__maxpool_mend(const cam__pool_params *p, const float *ic, float *oc, int nonfinite, int all_real)
 {
     int oy, ox;
