@@ -6370,12 +6370,12 @@ CAM_API cam_result cam_map_compute(const float *weights, int n_weight_rows, int 
         return CAM_OK;
     }
 #if defined(CAM__VIS_AVX2) && defined(__AVX512F__)
-    if (n <= CAM__MAP_FEW) {
+    if (n > 0 && n <= CAM__MAP_FEW) {
         const float *fw[CAM__MAP_FEW];
         float *dst[CAM__MAP_FEW];
-        for (j = 0; j < n; j++) {
-            fw[j] = weights + (size_t)classes[j] * k;
-            dst[j] = out + (size_t)j * hw;
+        for (j = 0; j < CAM__MAP_FEW; j++) { /* slots past n repeat the last class, never read */
+            fw[j] = weights + (size_t)classes[j < n ? j : n - 1] * k;
+            dst[j] = out + (size_t)(j < n ? j : n - 1) * hw;
         }
         cam__map_few_avx512(fw, n, k, features, hw, rectify == CAM_RECTIFY_POSITIVE_WEIGHTS, dst);
         few = 1; /* only the rectify below is left */
