@@ -860,27 +860,11 @@ CAM__INLINE void cam__plane_borders(float *dst, int ih, int iw, int pt, int pl, 
 }
 
 /* Interior rows only (the borders stay as cam__plane_borders wrote them).
-   Inline vector copies: rows of small maps are a few floats long. */
-CAM__INLINE void cam__plane_copy(float *dst, const float *src, int ih, int iw, int pt, int pl, int W)
-{
-    int y, x;
-    for (y = 0; y < ih; ++y) {
-        float *d = dst + (size_t)(y + pt) * W + pl;
-        const float *s = src + (size_t)y * iw;
-        for (x = 0; x + CAM__VL <= iw; x += CAM__VL) cam__vf_storeu(d + x, cam__vf_loadu(s + x));
-        if (x < iw) {
-            if (iw >= CAM__VL) /* overlapping last vector: masked moves are slow on AMD */
-                cam__vf_storeu(d + iw - CAM__VL, cam__vf_loadu(s + iw - CAM__VL));
-            else
-                cam__vf_store_n(d + x, cam__vf_load_n(s + x, iw - x), iw - x);
-        }
-    }
-}
-
-/* cam__plane_copy that also says whether the plane holds a NaN or an
+   Inline vector copies: rows of small maps are a few floats long. CHK (a
+   constant at each call): also say whether the plane holds a NaN or an
    infinity: v - v is +0 (no bits set) only for finite v, and the bits are
-   or-ed (an add chain would be latency-bound). */
-CAM__INLINE int cam__plane_copy_chk(float *dst, const float *src, int ih, int iw, int pt, int pl, int W)
+   or-ed (an add chain would be latency-bound); 0 without CHK. */
+CAM__INLINE int cam__plane_copy_x(float *dst, const float *src, int ih, int iw, int pt, int pl, int W, const int CHK)
 {
     cam__vf chk = cam__vf_zero(), v;
     float l[CAM__VL];
@@ -891,7 +875,7 @@ CAM__INLINE int cam__plane_copy_chk(float *dst, const float *src, int ih, int iw
         for (x = 0; x + CAM__VL <= iw; x += CAM__VL) {
             v = cam__vf_loadu(s + x);
             cam__vf_storeu(d + x, v);
-            chk = cam__vf_or(chk, cam__vf_sub(v, v));
+            if (CHK) chk = cam__vf_or(chk, cam__vf_sub(v, v));
         }
         if (x < iw) {
             if (iw >= CAM__VL) { /* overlapping last vector: masked moves are slow on AMD */
@@ -901,13 +885,24 @@ CAM__INLINE int cam__plane_copy_chk(float *dst, const float *src, int ih, int iw
                 v = cam__vf_load_n(s + x, iw - x); /* the other lanes read as zero */
                 cam__vf_store_n(d + x, v, iw - x);
             }
-            chk = cam__vf_or(chk, cam__vf_sub(v, v));
+            if (CHK) chk = cam__vf_or(chk, cam__vf_sub(v, v));
         }
     }
+    if (!CHK) return 0;
     cam__vf_storeu(l, chk);
     for (i = 0; i < CAM__VL; ++i)
         if (l[i] != 0.0f) return 1; /* NaN compares unequal */
     return 0;
+}
+
+CAM__INLINE void cam__plane_copy(float *dst, const float *src, int ih, int iw, int pt, int pl, int W)
+{
+    cam__plane_copy_x(dst, src, ih, iw, pt, pl, W, 0);
+}
+
+CAM__INLINE int cam__plane_copy_chk(float *dst, const float *src, int ih, int iw, int pt, int pl, int W)
+{
+    return cam__plane_copy_x(dst, src, ih, iw, pt, pl, W, 1);
 }
 
 /* Stores CAM__VL depthwise outputs (n valid) after + bias, + res; the
