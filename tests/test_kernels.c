@@ -111,6 +111,13 @@ static int conv_check(test_ctx *t, rng *r, const conv_case *cc, const char *name
         int pt = rng_int(r, 0, p.ih - 1 < p.kh - 1 ? p.ih - 1 : p.kh - 1);
         int pl = rng_int(r, 0, p.iw - 1 < p.kw * p.dw ? p.iw - 1 : p.kw * p.dw);
         int uh = rng_int(r, 1, p.ih - pt), uw = rng_int(r, 1, p.iw - pl), c, y;
+        /* half the time pads on the far sides of at most the kernel's span
+           + 1 (a "same" conv's input ends where the last window does) */
+        if (rng_int(r, 0, 1)) {
+            int sh = (p.kh - 1) * p.dh + 1, sw = (p.kw - 1) * p.dw + 1;
+            uh = rng_int(r, p.ih - pt - sh > 1 ? p.ih - pt - sh : 1, p.ih - pt);
+            uw = rng_int(r, p.iw - pl - sw > 1 ? p.iw - pl - sw : 1, p.iw - pl);
+        }
         uin = rand_buf(r, (size_t)p.ic * uh * uw, -1.0f, 1.0f);
         memset(in, 0, insz * sizeof(float));
         for (c = 0; c < p.ic; ++c)
@@ -286,6 +293,18 @@ static void test_conv(test_ctx *t, rng *r)
         {3, 9, 4, 50, 7, 7, 2, 2, 2, 2, CAM__ACT_SIGMOID, 1, 1},
         {4, 70, 2, 61, 8, 8, 1, 1, 1, 1, CAM__ACT_HARDSWISH, 1, 0},
         {3, 33, 5, 29, 1, 3, 2, 2, 1, 1, CAM__ACT_HARDSIGMOID, 0, 1},
+        /* rows of >= 96 pixels, ic*kh*kw > 64: the AVX-512 row tiles, which
+           take an unpadded input (edge tiles through a window copy) where
+           the window fits (ic x R x (12 + (kw-1)*dw) <= 6144 floats):
+           stride 2 down, dilation, 5x5, a channel tail, rows of exactly
+           96, the largest window that fits and one just over it */
+        {8, 20, 3, 100, 3, 3, 1, 1, 1, 1, CAM__ACT_RELU, 1, 0},
+        {20, 33, 4, 97, 3, 3, 2, 1, 2, 2, CAM__ACT_LEAKY, 1, 1},
+        {7, 17, 3, 130, 5, 5, 1, 1, 1, 1, CAM__ACT_SIGMOID, 0, 1},
+        {64, 40, 2, 224, 3, 3, 1, 1, 1, 1, CAM__ACT_NONE, 1, 1},
+        {130, 16, 3, 96, 3, 3, 1, 1, 1, 1, CAM__ACT_CLIP, 1, 0},
+        {146, 8, 2, 100, 3, 3, 1, 1, 1, 1, CAM__ACT_RELU, 1, 0},
+        {147, 8, 2, 100, 3, 3, 1, 1, 1, 1, CAM__ACT_RELU, 1, 1},
     };
     char name[160];
     int i;
@@ -317,6 +336,26 @@ static void test_conv(test_ctx *t, rng *r)
         c.bias = rng_int(r, 0, 1);
         c.res = rng_int(r, 0, 1);
         snprintf(name, sizeof name, "conv few-channel random %d: ic %d oc %d out %dx%d k%dx%d s%dx%d d%dx%d %s%s%s%s", i,
+                 c.ic, c.oc, c.oh, c.ow, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, act_name((cam__act_kind)c.act),
+                 c.bias ? " bias" : "", c.res ? " res" : "", i % 2 ? " unpadded" : "");
+        conv_check(t, r, &c, name, i % 2);
+    }
+    for (i = 0; i < 12; ++i) { /* wide rows, padded and unpadded (AVX-512 row tiles) */
+        conv_case c;
+        c.ic = rng_int(r, 8, 60);
+        c.oc = rng_int(r, 1, 50);
+        c.kh = rng_int(r, 2, 5);
+        c.kw = rng_int(r, 2, 5);
+        c.sh = rng_int(r, 1, 2);
+        c.sw = 1;
+        c.dh = rng_int(r, 1, 2);
+        c.dw = rng_int(r, 1, 2);
+        c.oh = rng_int(r, 1, 5);
+        c.ow = rng_int(r, 90, 200);
+        c.act = rng_int(r, 0, 7);
+        c.bias = rng_int(r, 0, 1);
+        c.res = rng_int(r, 0, 1);
+        snprintf(name, sizeof name, "conv wide-row random %d: ic %d oc %d out %dx%d k%dx%d s%dx%d d%dx%d %s%s%s%s", i,
                  c.ic, c.oc, c.oh, c.ow, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, act_name((cam__act_kind)c.act),
                  c.bias ? " bias" : "", c.res ? " res" : "", i % 2 ? " unpadded" : "");
         conv_check(t, r, &c, name, i % 2);
