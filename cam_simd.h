@@ -2051,11 +2051,13 @@ CAM__KFN void cam__conv_rtile_n_avx512(const cam__conv_params *p, const float *w
    lies inside the unpadded plane reads it in place (row pitch uw); an edge
    tile (first or last of a row, or in a row whose window leaves the plane)
    reads a copy of its window with the padding as zeros, ic x R x W floats
-   (R = (kh-1)*dh+1 rows, W = npx+(kw-1)*dw columns). Saves the engine's
-   padding pass: for vgg16's 64-channel 224x224 conv a 13 MB copy (0.4 ms
-   of 8.8 at 2 threads). Maps narrower than CAM__CONV512_RTU_MIN_OW keep the
-   padding pass: on 56-wide rows 2 of 5 tiles are edges, and their copies
-   (once per chunk, reused by every block pair) cost what the pass did. */
+   (R = (kh-1)*dh+1 rows, W = npx+(kw-1)*dw columns), made once per chunk
+   and reused by every block pair. Saves the engine's padding pass: vgg16's
+   64-channel 224x224 conv (a 13 MB copy) 8.70 -> 8.38-8.50 ms at 2 threads,
+   17.06 -> 16.09 at 1. Maps narrower than CAM__CONV512_RTU_MIN_OW keep the
+   padding pass: at 24, resnet18 and googlenet ran 5% slower (2 of 5 tiles
+   of a 56-wide row are edges, and an unpadded plane's stride, a multiple
+   of 4 KB plus little, puts the channels' rows in few L1 sets). */
 #ifndef CAM__CONV512_RTU_MIN_OW
 #define CAM__CONV512_RTU_MIN_OW 96
 #endif
@@ -2083,12 +2085,11 @@ static void cam__conv_rtu_window(const cam__conv_params *p, int y0, int x0, int 
     int c, r, j;
     for (c = 0; c < p->ic; ++c)
         for (r = 0; r < R; ++r, d += W) {
-            int y = y0 + r;
-            const float *row = p->in + ((size_t)c * p->uh + (y < 0 ? 0 : y)) * p->uw;
+            int y = y0 + r, in = y >= 0 && y < p->uh;
+            const float *row = in ? p->in + ((size_t)c * p->uh + y) * p->uw : p->in;
             for (j = 0; j < W; j += 16) {
                 __mmask16 m = W - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (W - j)) - 1u);
-                __m512 v = y < 0 || y >= p->uh ? _mm512_setzero_ps() : cam__pv_ld16(row, x0 + j, p->uw);
-                _mm512_mask_storeu_ps(d + j, m, v);
+                _mm512_mask_storeu_ps(d + j, m, in ? cam__pv_ld16(row, x0 + j, p->uw) : _mm512_setzero_ps());
             }
         }
 }
