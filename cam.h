@@ -104,15 +104,17 @@
       NULL); later calls leave the message in the net: cam_net_last_error().
       The library never aborts or exits on bad input.
 
-   8. SIMD: cam_simd_name() says which kernels are built ("avx2+fma", "neon",
-      "scalar"). SIMD results match the scalar reference within a stated tolerance.
+   8. SIMD: cam_simd_name() says which kernels are built ("avx512", "avx2+fma",
+      "neon", "scalar"). SIMD results match the scalar reference within a stated tolerance.
 
    9. Threads: cam_net_desc.threads (0 = all cores). Work is split so that every
       output element is computed by the same sequence of operations whatever the
       thread count: outputs are bit-identical for any thread count. Dense convs
       split by output-channel blocks when their weights outweigh their input, by
       pixel ranges otherwise; depthwise convs and pools by channels; dense layers
-      by output columns; elementwise work in fixed chunks.
+      by output columns; elementwise work in fixed chunks. The thread that calls
+      forward runs part of the work itself: give it at least 128 KB of stack
+      (the AVX-512 conv kernels keep up to 48 KB of input windows there).
 
    LICENSE: MIT, see end of file.
 */
