@@ -1950,11 +1950,12 @@ CAM__INLINE void cam__conv_tile_avx512(const cam__conv_params *p, const float *w
     __m512 a8 = a0, a9 = a0, a10 = a0, a11 = a0;
     __m512 b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
     __m512 b8 = a0, b9 = a0, b10 = a0, b11 = a0;
-    /* ROW: the N pixels are consecutive in one output row of a stride-1
-       conv, so pixel k reads i0 + k: one base register and constant
-       displacements instead of N pointers (which spill: 12 pointers + 9 tap
-       offsets + the loop state exceed the 16 general registers) */
-#define CAM__C512_IP(k) (ROW ? i0 + (N > k ? k : 0) : ip[N > k ? k : 0])
+    /* ROW (1 or 2): the N pixels are consecutive in one output row of a
+       conv with stride ROW along x, so pixel k reads i0 + ROW * k: one base
+       register and constant displacements instead of N pointers (which
+       spill: 12 pointers + 9 tap offsets + the loop state exceed the 16
+       general registers) */
+#define CAM__C512_IP(k) (ROW ? i0 + (N > k ? ROW * k : 0) : ip[N > k ? k : 0])
     const float *i0 = ip[0], *i1 = CAM__C512_IP(1), *i2 = CAM__C512_IP(2), *i3 = CAM__C512_IP(3);
     const float *i4 = CAM__C512_IP(4), *i5 = CAM__C512_IP(5), *i6 = CAM__C512_IP(6), *i7 = CAM__C512_IP(7);
     const float *i8 = CAM__C512_IP(8), *i9 = CAM__C512_IP(9), *i10 = CAM__C512_IP(10);
@@ -2034,6 +2035,14 @@ CAM__KFN void cam__conv_rtile_n_avx512(const cam__conv_params *p, const float *w
     const int ROW = 1;
     CAM__C512_SWITCH
 }
+/* stride-2 row tiles (3x3/s2 and 1x1/s2 downsampling convs) */
+CAM__KFN void cam__conv_r2tile_n_avx512(const cam__conv_params *p, const float *wp, size_t bstride,
+                                        const float *pf, const float *const *ip, const int *toff, int ntaps, size_t ihw,
+                                        int o, int nrows, size_t ohw, int px, int n, int two)
+{
+    const int ROW = 2;
+    CAM__C512_SWITCH
+}
 #undef CAM__C512_SWITCH
 #undef CAM__C512_CASE
 
@@ -2046,6 +2055,21 @@ CAM__KFN void cam__conv_rtile_n_avx512(const cam__conv_params *p, const float *w
 #ifndef CAM__CONV512_WGROUP
 #define CAM__CONV512_WGROUP (640u * 1024u)
 #endif
+
+/* Whether the tiles of a conv are row tiles (pixels of one output row,
+   read at ROW * k from one base: see cam__conv_tile_avx512) rather than
+   tiles across rows (one pointer per pixel): stride 1 or 2 along x, rows of
+   >= CAM__CONV512_ROW_MIN pixels. Stride 2 (3x3/s2 and 1x1/s2 downsampling
+   convs, 28 wide in resnets), resnet18 at 2T, per step: 0.273-0.279 ->
+   0.267-0.268 ms (3x3/s2 64->128), 0.059-0.062 -> 0.054 (1x1/s2 + add).
+   Row tiles on rows of 7..13 were faster alone (bench_kernels 1T, 3x3
+   512->512 at 7x7 0.94-0.97 -> 0.88-0.91 ms) but slower in the network
+   (resnet18's 7x7 convs at 2T 0.56-0.58 -> 0.59-0.61: 7 tiles per block
+   pair instead of 5, each streaming the pair's 590 KB of weights). */
+CAM__INLINE int cam__conv512_rowt(const cam__conv_params *p)
+{
+    return (p->sw == 1 || p->sw == 2) && p->ow >= CAM__CONV512_ROW_MIN;
+}
 
 /* Unpadded input for the row tiles (p->uh > 0): a tile whose input window
    lies inside the unpadded plane reads it in place (row pitch uw); an edge
@@ -2109,9 +2133,7 @@ CAM__KFN void cam__conv_tiles_avx512(const cam__conv_params *p, int oc0, int oc1
        made on the first block pair and reused by the others (made[]) */
     float ebuf[2][CAM__CONV512_RTU_BUF];
     int etoff[CAM__CONV_MAX_TAPS];
-    /* stride 1 along x on rows of >= CAM__CONV512_ROW_MIN pixels: row tiles
-       (see cam__conv_tile_avx512); narrower maps keep tiles across rows */
-    int rowt = p->sw == 1 && p->ow >= CAM__CONV512_ROW_MIN;
+    int rowt = cam__conv512_rowt(p);
     /* Large weights (more than CAM__CONV512_WGROUP bytes in [oc0, oc1),
        e.g. 512->512 3x3: 9.4 MB) are walked in groups of block pairs that fit
        in L2 next to the input chunk, each group over all pixel chunks: the
@@ -2189,7 +2211,10 @@ CAM__KFN void cam__conv_tiles_avx512(const cam__conv_params *p, int oc0, int oc1
                 const float *pf = wp;
                 if (pf_next && tile < 2 && o + (2 + tile) * CAM__CONV_OC_BLOCK < p->oc)
                     pf = wp + (size_t)(2 + tile) * block;
-                if (rowt) cam__conv_rtile_n_avx512(p, wp, block, pf, ip, tof, ntaps, tihw, o, nrows, ohw, px, npx, two);
+                if (rowt && p->sw == 2)
+                    cam__conv_r2tile_n_avx512(p, wp, block, pf, ip, tof, ntaps, tihw, o, nrows, ohw, px, npx, two);
+                else if (rowt)
+                    cam__conv_rtile_n_avx512(p, wp, block, pf, ip, tof, ntaps, tihw, o, nrows, ohw, px, npx, two);
                 else cam__conv_tile_n_avx512(p, wp, block, pf, ip, toff, ntaps, ihw, o, nrows, ohw, px, npx, two);
             }
         }

@@ -264,6 +264,14 @@ static void test_conv(test_ctx *t, rng *r)
         {20, 36, 3, 61, 3, 3, 1, 1, 1, 1, CAM__ACT_LEAKY, 1, 1},
         {24, 32, 4, 40, 3, 3, 2, 1, 2, 2, CAM__ACT_NONE, 0, 1},
         {130, 32, 4, 25, 1, 1, 1, 1, 1, 1, CAM__ACT_RELU, 1, 0},
+        /* AVX-512 row tiles at stride 2 along x (3x3/s2, 1x1/s2
+           downsampling), and rows of 7..13 pixels (tiles across rows) */
+        {40, 36, 3, 30, 3, 3, 2, 2, 1, 1, CAM__ACT_RELU, 1, 1},
+        {64, 48, 2, 28, 1, 1, 2, 2, 1, 1, CAM__ACT_NONE, 1, 1},
+        {20, 17, 4, 9, 3, 3, 2, 2, 2, 2, CAM__ACT_LEAKY, 1, 0},
+        {300, 48, 3, 7, 1, 1, 1, 1, 1, 1, CAM__ACT_RELU, 1, 1},
+        {96, 40, 5, 13, 3, 3, 1, 1, 1, 1, CAM__ACT_CLIP, 0, 1},
+        {72, 33, 6, 8, 3, 3, 1, 2, 1, 1, CAM__ACT_SIGMOID, 1, 1},
         /* 1x1 on maps of >= 512 pixels with >= 128 input channels: the
            AVX-512 8-channel pixel tiles (a 4-channel and a 12-channel tail
            of the 16-channel block) and the general tiles for the rest */
