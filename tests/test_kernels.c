@@ -68,6 +68,22 @@ typedef struct conv_case {
     int ic, oc, oh, ow, kh, kw, sh, sw, dh, dw, act, bias, res;
 } conv_case;
 
+/* "PREFIX ic .. oc .. out HxW kKHxKW sSHxSW dDHxDW act[ bias][ res][ unpadded]" */
+static void conv_name(char *buf, size_t n, const char *prefix, const conv_case *c, int unpad)
+{
+    snprintf(buf, n, "%s ic %d oc %d out %dx%d k%dx%d s%dx%d d%dx%d %s%s%s%s", prefix, c->ic, c->oc, c->oh, c->ow, c->kh,
+             c->kw, c->sh, c->sw, c->dh, c->dw, act_name((cam__act_kind)c->act), c->bias ? " bias" : "",
+             c->res ? " res" : "", unpad ? " unpadded" : "");
+}
+
+/* Ranges [lo, hi] of a random conv case (dilations 1..2, every activation,
+   bias and res either way). */
+typedef struct conv_range {
+    int ic[2], oc[2], kh[2], kw[2], sh[2], sw[2], oh[2], ow[2];
+} conv_range;
+
+static int rng_in(rng *r, const int *lh) { return lh[0] == lh[1] ? lh[0] : rng_int(r, lh[0], lh[1]); }
+
 /* unpad: where the build's cam__conv takes an unpadded input for the shape
    (cam__conv_takes_unpadded), it gets one (random pads, the rest of the
    padded plane zeros) and the reference the padded plane; else as usual. */
@@ -205,6 +221,30 @@ static int conv_check(test_ctx *t, rng *r, const conv_case *cc, const char *name
     return ok;
 }
 
+/* One random case in the ranges of g, named "PREFIX I: ..." */
+static void random_conv_check(test_ctx *t, rng *r, const conv_range *g, const char *prefix, int i, int unpad)
+{
+    conv_case c;
+    static const int dil[2] = {1, 2}, act[2] = {0, 7}, bit[2] = {0, 1};
+    char pre[80], name[200];
+    c.ic = rng_in(r, g->ic);
+    c.oc = rng_in(r, g->oc);
+    c.kh = rng_in(r, g->kh);
+    c.kw = rng_in(r, g->kw);
+    c.sh = rng_in(r, g->sh);
+    c.sw = rng_in(r, g->sw);
+    c.dh = rng_in(r, dil);
+    c.dw = rng_in(r, dil);
+    c.oh = rng_in(r, g->oh);
+    c.ow = rng_in(r, g->ow);
+    c.act = rng_in(r, act);
+    c.bias = rng_in(r, bit);
+    c.res = rng_in(r, bit);
+    snprintf(pre, sizeof pre, "%s %d:", prefix, i);
+    conv_name(name, sizeof name, pre, &c, unpad);
+    conv_check(t, r, &c, name, unpad);
+}
+
 static void test_conv(test_ctx *t, rng *r)
 {
     /* fixed cases: network shapes (scaled maps) and every activation */
@@ -317,76 +357,24 @@ static void test_conv(test_ctx *t, rng *r)
     char name[160];
     int i;
     for (i = 0; i < (int)(sizeof fixed / sizeof fixed[0]); ++i) {
-        const conv_case *c = &fixed[i];
-        snprintf(name, sizeof name, "conv ic %d oc %d out %dx%d k%dx%d s%dx%d d%dx%d %s%s%s", c->ic, c->oc, c->oh, c->ow, c->kh, c->kw, c->sh, c->sw, c->dh, c->dw, act_name((cam__act_kind)c->act), c->bias ? " bias" : "",
-                 c->res ? " res" : "");
-        conv_check(t, r, c, name, 0);
+        conv_name(name, sizeof name, "conv", &fixed[i], 0);
+        conv_check(t, r, &fixed[i], name, 0);
     }
     for (i = 0; i < (int)(sizeof pv / sizeof pv[0]) * 2; ++i) {
-        const conv_case *c = &pv[i / 2];
-        snprintf(name, sizeof name, "conv ic %d oc %d out %dx%d k%dx%d s%dx%d d%dx%d %s%s%s%s", c->ic, c->oc, c->oh, c->ow, c->kh, c->kw, c->sh, c->sw, c->dh, c->dw, act_name((cam__act_kind)c->act), c->bias ? " bias" : "",
-                 c->res ? " res" : "", i % 2 ? " unpadded" : "");
-        conv_check(t, r, c, name, i % 2);
+        conv_name(name, sizeof name, "conv", &pv[i / 2], i % 2);
+        conv_check(t, r, &pv[i / 2], name, i % 2);
     }
-    for (i = 0; i < 30; ++i) {
-        conv_case c;
-        c.ic = rng_int(r, 1, 4);
-        c.oc = rng_int(r, 1, 70);
-        c.kh = rng_int(r, 1, 7);
-        c.kw = rng_int(r, 1, 7);
-        c.sh = rng_int(r, 1, 3);
-        c.sw = rng_int(r, 1, 2);
-        c.dh = rng_int(r, 1, 2);
-        c.dw = rng_int(r, 1, 2);
-        c.oh = rng_int(r, 1, 12);
-        c.ow = rng_int(r, 16, 120);
-        c.act = rng_int(r, 0, 7);
-        c.bias = rng_int(r, 0, 1);
-        c.res = rng_int(r, 0, 1);
-        snprintf(name, sizeof name, "conv few-channel random %d: ic %d oc %d out %dx%d k%dx%d s%dx%d d%dx%d %s%s%s%s", i,
-                 c.ic, c.oc, c.oh, c.ow, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, act_name((cam__act_kind)c.act),
-                 c.bias ? " bias" : "", c.res ? " res" : "", i % 2 ? " unpadded" : "");
-        conv_check(t, r, &c, name, i % 2);
+    for (i = 0; i < 30; ++i) { /* few input channels, rows >= 16: the pixel-vector path */
+        static const conv_range g = {{1, 4}, {1, 70}, {1, 7}, {1, 7}, {1, 3}, {1, 2}, {1, 12}, {16, 120}};
+        random_conv_check(t, r, &g, "conv few-channel random", i, i % 2);
     }
     for (i = 0; i < 12; ++i) { /* wide rows, padded and unpadded (AVX-512 row tiles) */
-        conv_case c;
-        c.ic = rng_int(r, 8, 60);
-        c.oc = rng_int(r, 1, 50);
-        c.kh = rng_int(r, 2, 5);
-        c.kw = rng_int(r, 2, 5);
-        c.sh = rng_int(r, 1, 2);
-        c.sw = 1;
-        c.dh = rng_int(r, 1, 2);
-        c.dw = rng_int(r, 1, 2);
-        c.oh = rng_int(r, 1, 5);
-        c.ow = rng_int(r, 90, 200);
-        c.act = rng_int(r, 0, 7);
-        c.bias = rng_int(r, 0, 1);
-        c.res = rng_int(r, 0, 1);
-        snprintf(name, sizeof name, "conv wide-row random %d: ic %d oc %d out %dx%d k%dx%d s%dx%d d%dx%d %s%s%s%s", i,
-                 c.ic, c.oc, c.oh, c.ow, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, act_name((cam__act_kind)c.act),
-                 c.bias ? " bias" : "", c.res ? " res" : "", i % 2 ? " unpadded" : "");
-        conv_check(t, r, &c, name, i % 2);
+        static const conv_range g = {{8, 60}, {1, 50}, {2, 5}, {2, 5}, {1, 2}, {1, 1}, {1, 5}, {90, 200}};
+        random_conv_check(t, r, &g, "conv wide-row random", i, i % 2);
     }
     for (i = 0; i < 40; ++i) {
-        conv_case c;
-        c.ic = rng_int(r, 1, 40);
-        c.oc = rng_int(r, 1, 70);
-        c.kh = rng_int(r, 1, 5);
-        c.kw = rng_int(r, 1, 5);
-        c.sh = rng_int(r, 1, 3);
-        c.sw = rng_int(r, 1, 3);
-        c.dh = rng_int(r, 1, 2);
-        c.dw = rng_int(r, 1, 2);
-        c.oh = rng_int(r, 1, 12);
-        c.ow = rng_int(r, 1, 12);
-        c.act = rng_int(r, 0, 7);
-        c.bias = rng_int(r, 0, 1);
-        c.res = rng_int(r, 0, 1);
-        snprintf(name, sizeof name, "conv random %d: ic %d oc %d out %dx%d k%dx%d s%dx%d d%dx%d %s%s%s", i, c.ic, c.oc,
-                 c.oh, c.ow, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, act_name((cam__act_kind)c.act), c.bias ? " bias" : "",
-                 c.res ? " res" : "");
-        conv_check(t, r, &c, name, 0);
+        static const conv_range g = {{1, 40}, {1, 70}, {1, 5}, {1, 5}, {1, 3}, {1, 3}, {1, 12}, {1, 12}};
+        random_conv_check(t, r, &g, "conv random", i, 0);
     }
 }
 
