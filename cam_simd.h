@@ -1938,13 +1938,25 @@ CAM__INLINE void cam__conv_epi16_avx512(const cam__conv_params *p, __m512 *r, in
         pf += CAM__CONV_OC_BLOCK;                                                \
     } while (0)
 
+/* What a tile prefetches into L2 while its FMAs run (no effect on results).
+   w: one cache line per step from there on (ic*ntaps lines inside the packed
+   weights: the next block pair's, or the tile's own where that is in L2).
+   in0, in1: first and last column of this tile's part of the input row that
+   the next output row adds (channel 0; channel c at + c*ihw), one line each
+   per input channel; out: this tile's pixels one output row down (channel
+   0; the tile adds its first channel), one line per input channel for the
+   first 2*nrows channels. in0/in1 =
+   the tile's own input and out = NULL where nothing is to be fetched. */
+typedef struct cam__c512_pf {
+    const float *w, *in0, *in1, *out;
+} cam__c512_pf;
+
 /* N pixels (ip[0..N)) x 16 or 32 (TWO) channels from o; nrows valid channels
-   in all (<= 32); bstride: floats between the two packed blocks. pf: one
-   cache line per step is prefetched into L2 from there on (ic*ntaps lines,
-   inside the packed weights). */
+   in all (<= 32); bstride: floats between the two packed blocks. */
 CAM__INLINE void cam__conv_tile_avx512(const cam__conv_params *p, const float *wp, size_t bstride,
-                                       const float *pf, const float *const *ip, const int *toff, int ntaps, size_t ihw, int o,
-                                       int nrows, size_t ohw, int px, const int N, const int TWO, const int ROW)
+                                       const cam__c512_pf *pfs, const float *const *ip, const int *toff, int ntaps,
+                                       size_t ihw, int o, int nrows, size_t ohw, int px, const int N, const int TWO,
+                                       const int ROW)
 {
     __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
     __m512 a8 = a0, a9 = a0, a10 = a0, a11 = a0;
@@ -1961,10 +1973,11 @@ CAM__INLINE void cam__conv_tile_avx512(const cam__conv_params *p, const float *w
     const float *i8 = CAM__C512_IP(8), *i9 = CAM__C512_IP(9), *i10 = CAM__C512_IP(10);
     const float *i11 = CAM__C512_IP(11);
 #undef CAM__C512_IP
-    const float *w = wp;
+    const float *w = wp, *pf = pfs->w, *pn0 = pfs->in0, *pn1 = pfs->in1;
+    const float *po = pfs->out ? pfs->out + (size_t)o * ohw : NULL;
     __m512 r[16];
     __mmask16 m = (__mmask16)((1u << N) - 1u);
-    int c, t;
+    int c, t, npo = po ? 2 * nrows : 0;
     /* the output lines this tile stores (their first and last pixel): a
        layer's output is often cold (e.g. the first conv's 3.2 MB), and the
        loads overlap with the FMAs instead of stalling the epilogue; small
@@ -1974,6 +1987,19 @@ CAM__INLINE void cam__conv_tile_avx512(const cam__conv_params *p, const float *w
         _mm_prefetch((const char *)q, _MM_HINT_T0);
         _mm_prefetch((const char *)(q + N - 1), _MM_HINT_T0);
     }
+    /* per input channel: its lines of the next output row's input row, and
+       one of the next output row's lines (the prefetches of a large map:
+       rows of 224 x 64 channels are 64 streams, too many for the hardware
+       prefetcher; vgg16's 64->64 conv at 224x224, 2 threads, 8.5 -> 7.8 ms).
+       Not in the 1x1 loop: one step per channel there, and resnet50's
+       1x1/s2 256->512 from 56x56 ran 0.51 -> 0.60 ms with them. */
+#define CAM__C512_PF_ROW()                                                                        \
+    do {                                                                                          \
+        _mm_prefetch((const char *)(pn0 + cq), _MM_HINT_T1);                                      \
+        _mm_prefetch((const char *)(pn1 + cq), _MM_HINT_T1);                                      \
+        if (c < npo) _mm_prefetch((const char *)(po + (size_t)(c >> 1) * ohw + (c & 1) * (N - 1)), \
+                                  _MM_HINT_T1);                                                   \
+    } while (0)
     if (ntaps == 1) {
         size_t cq = 0;
         for (c = 0; c < p->ic; ++c, cq += ihw) CAM__C512_STEP(cq);
@@ -1983,15 +2009,19 @@ CAM__INLINE void cam__conv_tile_avx512(const cam__conv_params *p, const float *w
         const size_t t6 = (size_t)toff[6], t7 = (size_t)toff[7], t8 = (size_t)toff[8];
         size_t cq = 0;
         for (c = 0; c < p->ic; ++c, cq += ihw) {
+            CAM__C512_PF_ROW();
             CAM__C512_STEP(cq + t0); CAM__C512_STEP(cq + t1); CAM__C512_STEP(cq + t2);
             CAM__C512_STEP(cq + t3); CAM__C512_STEP(cq + t4); CAM__C512_STEP(cq + t5);
             CAM__C512_STEP(cq + t6); CAM__C512_STEP(cq + t7); CAM__C512_STEP(cq + t8);
         }
     } else {
         size_t cq = 0;
-        for (c = 0; c < p->ic; ++c, cq += ihw)
+        for (c = 0; c < p->ic; ++c, cq += ihw) {
+            CAM__C512_PF_ROW();
             for (t = 0; t < ntaps; ++t) CAM__C512_STEP(cq + (size_t)toff[t]);
+        }
     }
+#undef CAM__C512_PF_ROW
     r[0] = a0; r[1] = a1; r[2] = a2; r[3] = a3; r[4] = a4; r[5] = a5; r[6] = a6; r[7] = a7;
     r[8] = a8; r[9] = a9; r[10] = a10; r[11] = a11;
     r[12] = r[13] = r[14] = r[15] = _mm512_setzero_ps();
@@ -2022,23 +2052,23 @@ CAM__INLINE void cam__conv_tile_avx512(const cam__conv_params *p, const float *w
     default: break;                                                              \
     }
 CAM__KFN void cam__conv_tile_n_avx512(const cam__conv_params *p, const float *wp, size_t bstride,
-                                      const float *pf, const float *const *ip, const int *toff, int ntaps, size_t ihw, int o,
-                                      int nrows, size_t ohw, int px, int n, int two)
+                                      const cam__c512_pf *pf, const float *const *ip, const int *toff, int ntaps, size_t ihw,
+                                      int o, int nrows, size_t ohw, int px, int n, int two)
 {
     const int ROW = 0;
     CAM__C512_SWITCH
 }
 CAM__KFN void cam__conv_rtile_n_avx512(const cam__conv_params *p, const float *wp, size_t bstride,
-                                       const float *pf, const float *const *ip, const int *toff, int ntaps, size_t ihw, int o,
-                                       int nrows, size_t ohw, int px, int n, int two)
+                                       const cam__c512_pf *pf, const float *const *ip, const int *toff, int ntaps, size_t ihw,
+                                       int o, int nrows, size_t ohw, int px, int n, int two)
 {
     const int ROW = 1;
     CAM__C512_SWITCH
 }
 /* stride-2 row tiles (3x3/s2 and 1x1/s2 downsampling convs) */
 CAM__KFN void cam__conv_r2tile_n_avx512(const cam__conv_params *p, const float *wp, size_t bstride,
-                                        const float *pf, const float *const *ip, const int *toff, int ntaps, size_t ihw,
-                                        int o, int nrows, size_t ohw, int px, int n, int two)
+                                        const cam__c512_pf *pf, const float *const *ip, const int *toff, int ntaps,
+                                        size_t ihw, int o, int nrows, size_t ohw, int px, int n, int two)
 {
     const int ROW = 2;
     CAM__C512_SWITCH
@@ -2087,6 +2117,36 @@ CAM__INLINE int cam__conv512_rowt(const cam__conv_params *p)
 #endif
 #define CAM__CONV512_RTU_BUF 6144 /* floats per edge window (two on the stack: 48 KB) */
 
+/* Input bytes above which row tiles prefetch a row ahead (cam__c512_pf):
+   below, the input stays in L2 (1 MB per core on Zen 4/5) and the
+   prefetches changed nothing (64->64 at 56x56, 128->128 at 28x28). */
+#ifndef CAM__CONV512_PFROW_MIN
+#define CAM__CONV512_PFROW_MIN (1u << 20)
+#endif
+
+/* The row prefetches of the row tile of pixels [px, px + npx) with weights
+   prefetch pf->w already set (see cam__c512_pf): the input row the next
+   output row adds (its columns under this tile) and the tile's pixels one
+   output row down. Off (the tile's own input, no output) where on == 0 or
+   the next output row is outside the map. */
+CAM__INLINE void cam__conv512_pf_rows(const cam__conv_params *p, cam__c512_pf *pf, const float *own, int on, int px,
+                                      int npx)
+{
+    const int unp = p->uh > 0;
+    int oy = px / p->ow, ox = px % p->ow;
+    int pitch = unp ? p->uw : p->iw, rows = unp ? p->uh : p->ih;
+    int r = (oy + 1) * p->sh + (p->kh - 1) * p->dh - (unp ? p->pt : 0);
+    int x0 = ox * p->sw - (unp ? p->pl : 0), x1 = x0 + (npx - 1) * p->sw + (p->kw - 1) * p->dw;
+    pf->in0 = pf->in1 = own;
+    pf->out = NULL;
+    if (!on || oy + 1 >= p->oh || r < 0 || r >= rows) return;
+    if (x0 < 0) x0 = 0;
+    if (x1 > pitch - 1) x1 = pitch - 1;
+    pf->in0 = p->in + (size_t)r * pitch + x0;
+    pf->in1 = p->in + (size_t)r * pitch + x1;
+    pf->out = p->out + (size_t)(oy + 1) * p->ow + ox;
+}
+
 CAM__INLINE int cam__conv_rtu_rows(const cam__conv_params *p) { return (p->kh - 1) * p->dh + 1; }
 
 /* 16 floats row[i0 .. i0 + 16), zeros outside [0, n); forms no pointer
@@ -2134,6 +2194,10 @@ CAM__KFN void cam__conv_tiles_avx512(const cam__conv_params *p, int oc0, int oc1
     float ebuf[2][CAM__CONV512_RTU_BUF];
     int etoff[CAM__CONV_MAX_TAPS];
     int rowt = cam__conv512_rowt(p);
+    /* row prefetches (cam__conv512_pf_rows) where the input is larger than
+       L2; the 1x1 loop has none */
+    int pfrow = rowt && ntaps > 1 && (size_t)p->ic * ihw * sizeof(float) > CAM__CONV512_PFROW_MIN;
+    cam__c512_pf pf;
     /* Large weights (more than CAM__CONV512_WGROUP bytes in [oc0, oc1),
        e.g. 512->512 3x3: 9.4 MB) are walked in groups of block pairs that fit
        in L2 next to the input chunk, each group over all pixel chunks: the
@@ -2208,14 +2272,15 @@ CAM__KFN void cam__conv_tiles_avx512(const cam__conv_params *p, int oc0, int oc1
                    weights (two blocks of ic*ntaps lines) towards L2, at one
                    line per step: the layers with the largest weights (e.g.
                    512 channels on 7x7 maps) stream them from DRAM once */
-                const float *pf = wp;
+                pf.w = wp;
                 if (pf_next && tile < 2 && o + (2 + tile) * CAM__CONV_OC_BLOCK < p->oc)
-                    pf = wp + (size_t)(2 + tile) * block;
+                    pf.w = wp + (size_t)(2 + tile) * block;
+                cam__conv512_pf_rows(p, &pf, ip[0], tof == toff && pfrow, px, npx);
                 if (rowt && p->sw == 2)
-                    cam__conv_r2tile_n_avx512(p, wp, block, pf, ip, tof, ntaps, tihw, o, nrows, ohw, px, npx, two);
+                    cam__conv_r2tile_n_avx512(p, wp, block, &pf, ip, tof, ntaps, tihw, o, nrows, ohw, px, npx, two);
                 else if (rowt)
-                    cam__conv_rtile_n_avx512(p, wp, block, pf, ip, tof, ntaps, tihw, o, nrows, ohw, px, npx, two);
-                else cam__conv_tile_n_avx512(p, wp, block, pf, ip, toff, ntaps, ihw, o, nrows, ohw, px, npx, two);
+                    cam__conv_rtile_n_avx512(p, wp, block, &pf, ip, tof, ntaps, tihw, o, nrows, ohw, px, npx, two);
+                else cam__conv_tile_n_avx512(p, wp, block, &pf, ip, toff, ntaps, ihw, o, nrows, ohw, px, npx, two);
             }
         }
     }

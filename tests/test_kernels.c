@@ -353,6 +353,10 @@ static void test_conv(test_ctx *t, rng *r)
         {130, 16, 3, 96, 3, 3, 1, 1, 1, 1, CAM__ACT_CLIP, 1, 0},
         {146, 8, 2, 100, 3, 3, 1, 1, 1, 1, CAM__ACT_RELU, 1, 0},
         {147, 8, 2, 100, 3, 3, 1, 1, 1, 1, CAM__ACT_RELU, 1, 1},
+        /* inputs over CAM__CONV512_PFROW_MIN (1 MB): the row tiles
+           prefetch a row ahead (the map's last rows, the plane's edges) */
+        {80, 20, 14, 230, 3, 3, 1, 1, 1, 1, CAM__ACT_RELU, 1, 1},
+        {72, 24, 8, 112, 3, 3, 2, 2, 1, 1, CAM__ACT_NONE, 1, 0},
     };
     char name[160];
     int i;
@@ -403,7 +407,8 @@ static void test_dwconv(test_ctx *t, rng *r)
         p.pr = rng_int(r, 0, p.kw / 2 * p.dw);
         p.ih = rng_int(r, (p.kh - 1) * p.dh + 1, 40);
         p.iw = rng_int(r, (p.kw - 1) * p.dw + 1, 40);
-        if (i < 3) p.ih = p.iw = (p.kh - 1) * p.dh + 1; /* 1x1 output */
+        if (i < 3) /* the kernel's span: a 1x1 output where the pads are 0 */
+            p.ih = (p.kh - 1) * p.dh + 1, p.iw = (p.kw - 1) * p.dw + 1;
         if (i >= 3 && i < 6) p.ih = rng_int(r, 120, 140), p.iw = rng_int(r, 125, 150), p.c = 2; /* plane > scratch */
         if (i == 5) { /* pads beyond the kernel's span: whole rows/columns of padding (direct path) */
             p.pt = (p.kh - 1) * p.dh + 1 + rng_int(r, 0, 2);
