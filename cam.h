@@ -2691,6 +2691,7 @@ CAM__ENG_FN void cam__eng_vec_exp(const float *x, float *y, size_t n)
 #define cam__k_gemm_nt cam__gemm_nt
 #define cam__k_vec_act cam__vec_act
 #define cam__k_vec_exp cam__vec_exp
+#define cam__k_pad_rows cam__pad_rows
 #define CAM__OCB CAM__CONV_OC_BLOCK
 #else
 #define cam__k_conv cam__eng_conv
@@ -2703,6 +2704,7 @@ CAM__ENG_FN void cam__eng_vec_exp(const float *x, float *y, size_t n)
 #define cam__k_gemm_nt cam__eng_gemm_nt
 #define cam__k_vec_act cam__eng_vec_act
 #define cam__k_vec_exp cam__eng_vec_exp
+#define cam__k_pad_rows cam__pad_rows_ref
 #define CAM__OCB 8
 #endif
 /* Output channels a conv task gets in multiples of: the AVX-512 tiles are
@@ -3815,22 +3817,9 @@ typedef struct cam__pad_task {
 static void cam__pad_task_fn(void *ctx, int task, int thread)
 {
     cam__pad_task *t = (cam__pad_task *)ctx;
-    int y0 = (int)((int64_t)task * t->ph / t->n), y1 = (int)((int64_t)(task + 1) * t->ph / t->n), c, y;
+    int y0 = (int)((int64_t)task * t->ph / t->n), y1 = (int)((int64_t)(task + 1) * t->ph / t->n);
     (void)thread;
-    for (c = 0; c < t->c; c++) {
-        const float *src = t->in + (size_t)c * t->ih * t->iw;
-        float *dst = t->out + (size_t)c * t->ph * t->pw;
-        for (y = y0; y < y1; y++) {
-            float *row = dst + (size_t)y * t->pw;
-            if (y < t->pt || y >= t->pt + t->ih) {
-                memset(row, 0, (size_t)t->pw * sizeof(float));
-                continue;
-            }
-            memset(row, 0, (size_t)t->pl * sizeof(float));
-            memcpy(row + t->pl, src + (size_t)(y - t->pt) * t->iw, (size_t)t->iw * sizeof(float));
-            memset(row + t->pl + t->iw, 0, (size_t)(t->pw - t->pl - t->iw) * sizeof(float));
-        }
-    }
+    cam__k_pad_rows(t->in, t->out, t->c, t->ih, t->iw, t->pt, t->pl, t->ph, t->pw, y0, y1);
 }
 
 typedef struct cam__dw_task {

@@ -1003,6 +1003,49 @@ static void test_resample_range(test_ctx *t, rng *r)
             }
 }
 
+/* >>pad-rows: the padding pass (cam__pad_rows) against its reference, bit
+   for bit, rows outside [y0, y1) untouched: network shapes (one vector per
+   padded row at 14x14 and 7x7, 3 vectors and a tail at 56x56), rows of
+   exactly 16 and 32 floats, an unpadded row of 16, and random pads */
+static void pad_rows_check(test_ctx *t, int c, int ih, int iw, int pt, int pl, int pb, int pr, int y0, int y1)
+{
+    int ph = pt + ih + pb, pw = pl + iw + pr;
+    size_t n = (size_t)c * ph * pw, i;
+    float *in = (float *)malloc((size_t)c * ih * iw * sizeof(float)), *ref = (float *)malloc(n * sizeof(float)),
+          *out = (float *)malloc(n * sizeof(float));
+    char name[120];
+    int ok;
+    for (i = 0; i < (size_t)c * ih * iw; ++i) in[i] = (float)i + 0.5f;
+    for (i = 0; i < n; ++i) ref[i] = out[i] = -7.0f;
+    cam__pad_rows_ref(in, ref, c, ih, iw, pt, pl, ph, pw, y0, y1);
+    cam__pad_rows(in, out, c, ih, iw, pt, pl, ph, pw, y0, y1);
+    ok = memcmp(ref, out, n * sizeof(float)) == 0;
+    snprintf(name, sizeof name, "pad_rows c %d %dx%d pads %d,%d,%d,%d rows %d..%d", c, ih, iw, pt, pl, pb, pr, y0, y1);
+    test_report(t, ok, name, "%s", ok ? "" : "differs from the reference");
+    free(in);
+    free(ref);
+    free(out);
+}
+
+static void test_pad_rows(test_ctx *t, rng *r)
+{
+    static const int fixed[][6] = {{3, 14, 14, 1, 1, 1}, {4, 7, 7, 1, 1, 1}, {2, 56, 56, 1, 1, 1}, {2, 28, 28, 1, 1, 1},
+                                   {2, 5, 30, 1, 1, 1},  {2, 4, 16, 0, 0, 0}, {3, 6, 12, 2, 2, 2}, {1, 9, 15, 3, 1, 0}};
+    int i;
+    for (i = 0; i < (int)(sizeof fixed / sizeof fixed[0]); ++i) {
+        const int *f = fixed[i];
+        int ph = f[1] + 2 * f[3];
+        pad_rows_check(t, f[0], f[1], f[2], f[3], f[4], f[3], f[5], 0, ph);
+        pad_rows_check(t, f[0], f[1], f[2], f[3], f[4], f[3], f[5], 1, ph - 1);
+    }
+    for (i = 0; i < 30; ++i) {
+        int c = rng_int(r, 1, 5), ih = rng_int(r, 1, 40), iw = rng_int(r, 1, 70), pt = rng_int(r, 0, 3);
+        int pl = rng_int(r, 0, 3), pb = rng_int(r, 0, 3), pr = rng_int(r, 0, 3), ph = pt + ih + pb;
+        int y0 = rng_int(r, 0, ph - 1), y1 = rng_int(r, y0 + 1, ph);
+        pad_rows_check(t, c, ih, iw, pt, pl, pb, pr, y0, y1);
+    }
+}
+
 /* >>elementwise */
 static void test_vec(test_ctx *t, rng *r)
 {
@@ -1127,6 +1170,7 @@ int main(int argc, char **argv)
     test_vec(&t, &r);
     test_cam_map(&t, &r);
     test_resample_range(&t, &r);
+    test_pad_rows(&t, &r);
     test_pool_threads(&t);
     printf("# %d passed, %d failed\n", t.passed, t.failed);
     return test_done(&t);
