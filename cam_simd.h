@@ -1968,8 +1968,8 @@ CAM__INLINE void cam__conv_epi16_avx512(const cam__conv_params *p, __m512 *r, in
    the next output row adds (channel 0; channel c at + c*ihw), one line each
    per input channel; out: this tile's pixels one output row down (channel
    0; the tile adds its first channel), one line per input channel for the
-   first 2*nrows channels. in0/in1 =
-   the tile's own input and out = NULL where nothing is to be fetched. */
+   first 2*nrows channels. Where nothing is to be fetched, in0 and in1 are
+   the tile's own input and out is NULL. */
 typedef struct cam__c512_pf {
     const float *w, *in0, *in1, *out;
 } cam__c512_pf;
