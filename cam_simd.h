@@ -2156,13 +2156,15 @@ CAM__INLINE void cam__conv512_pf_rows(const cam__conv_params *p, cam__c512_pf *p
                                       int npx)
 {
     const int unp = p->uh > 0;
-    int oy = px / p->ow, ox = px % p->ow;
-    int pitch = unp ? p->uw : p->iw, rows = unp ? p->uh : p->ih;
-    int r = (oy + 1) * p->sh + (p->kh - 1) * p->dh - (unp ? p->pt : 0);
-    int x0 = ox * p->sw - (unp ? p->pl : 0), x1 = x0 + (npx - 1) * p->sw + (p->kw - 1) * p->dw;
+    int oy, ox, pitch, rows, r, x0, x1;
     pf->in0 = pf->in1 = own;
     pf->out = NULL;
-    if (!on || oy + 1 >= p->oh || r < 0 || r >= rows) return;
+    if (!on) return; /* most tiles: no divisions for them */
+    oy = px / p->ow, ox = px % p->ow;
+    pitch = unp ? p->uw : p->iw, rows = unp ? p->uh : p->ih;
+    r = (oy + 1) * p->sh + (p->kh - 1) * p->dh - (unp ? p->pt : 0);
+    x0 = ox * p->sw - (unp ? p->pl : 0), x1 = x0 + (npx - 1) * p->sw + (p->kw - 1) * p->dw;
+    if (oy + 1 >= p->oh || r < 0 || r >= rows) return;
     if (x0 < 0) x0 = 0;
     if (x1 > pitch - 1) x1 = pitch - 1;
     pf->in0 = p->in + (size_t)r * pitch + x0;
