@@ -2692,6 +2692,7 @@ CAM__ENG_FN void cam__eng_vec_exp(const float *x, float *y, size_t n)
 #define cam__k_vec_act cam__vec_act
 #define cam__k_vec_exp cam__vec_exp
 #define cam__k_pad_rows cam__pad_rows
+#define cam__k_gpool cam__gpool
 #define CAM__OCB CAM__CONV_OC_BLOCK
 #else
 #define cam__k_conv cam__eng_conv
@@ -2705,6 +2706,7 @@ CAM__ENG_FN void cam__eng_vec_exp(const float *x, float *y, size_t n)
 #define cam__k_vec_act cam__eng_vec_act
 #define cam__k_vec_exp cam__eng_vec_exp
 #define cam__k_pad_rows cam__pad_rows_ref
+#define cam__k_gpool cam__gpool_ref
 #define CAM__OCB 8
 #endif
 /* Output channels a conv task gets in multiples of: the AVX-512 tiles are
@@ -4113,6 +4115,43 @@ static void cam__exec_pool(cam_net *net, cam__step *s)
     cam__par(net, cam__pool_task_fn, &t, (t.pp.c + t.per - 1) / t.per);
 }
 
+/* Global pooling: one output per plane (n planes), in tasks of at least
+   64 planes; each plane's value is one fixed chain (cam__gpool_ref), so
+   the split changes nothing. */
+typedef struct cam__gpool_task {
+    const float *x;
+    float *y;
+    size_t hw;
+    int is_max, n, per;
+} cam__gpool_task;
+
+static void cam__gpool_task_fn(void *ctx, int task, int thread)
+{
+    cam__gpool_task *t = (cam__gpool_task *)ctx;
+    int c0 = task * t->per, c1 = c0 + t->per > t->n ? t->n : c0 + t->per;
+    (void)thread;
+    if (c0 < c1)
+        cam__k_gpool(t->x, t->y, t->hw, t->is_max, c0, c1);
+}
+
+static void cam__exec_gpool(cam_net *net, const cam__step *s, const cam_tensor *x, cam_tensor *y, int64_t n)
+{
+    const int64_t step = (int64_t)1 << 30; /* int plane indices for the kernel */
+    int64_t off;
+    cam__gpool_task t;
+    t.hw = (size_t)(cam_tensor_count(x) / (n ? n : 1));
+    t.is_max = s->op == CAM__OP_GlobalMaxPool; /* from the first value: a plane of -inf gives -inf */
+    for (off = 0; off < n; off += step) {
+        int nt;
+        t.x = (const float *)x->data + (size_t)off * t.hw;
+        t.y = (float *)y->data + off;
+        t.n = (int)(n - off < step ? n - off : step);
+        nt = cam__ntasks(net, t.n, 64);
+        t.per = (t.n + nt - 1) / nt;
+        cam__par(net, cam__gpool_task_fn, &t, (t.n + t.per - 1) / t.per);
+    }
+}
+
 /* A CAM head's Gemm on packed weights (cam__pack_head_gemm): one task per
    thread, a range of class blocks, nearly the map product's split
    (cam__vis_job_run), so each thread reads the blocks it reads again for
@@ -4397,25 +4436,9 @@ static cam_result cam__exec(cam_net *net, cam__step *s)
     case CAM__OP_MaxPool: case CAM__OP_AveragePool:
         cam__exec_pool(net, s);
         return CAM_OK;
-    case CAM__OP_GlobalAveragePool: case CAM__OP_GlobalMaxPool: {
-        int64_t hw = cam_tensor_count(x) / (n ? n : 1), j;
-        const float *a = (const float *)x->data;
-        float *o = (float *)y->data;
-        for (i = 0; i < n; i++) {
-            const float *r = a + i * hw;
-            float acc = s->op == CAM__OP_GlobalMaxPool && hw > 0 ? r[0] : 0;
-            if (s->op == CAM__OP_GlobalMaxPool) /* from the first value: a plane of -inf gives -inf */
-                for (j = 1; j < hw; j++)
-                    acc = acc > r[j] ? acc : r[j];
-            else {
-                for (j = 0; j < hw; j++)
-                    acc += r[j];
-                acc /= (float)hw;
-            }
-            o[i] = acc;
-        }
+    case CAM__OP_GlobalAveragePool: case CAM__OP_GlobalMaxPool:
+        cam__exec_gpool(net, s, x, y, n);
         return CAM_OK;
-    }
     case CAM__OP_ReduceMean: {
         int64_t st[CAM_MAX_NDIM], idx[CAM_MAX_NDIM] = {0}, total = cam_tensor_count(x), off = 0;
         int64_t red = cam__reduce_strides(x, p[0], st);

@@ -1046,6 +1046,49 @@ static void test_pad_rows(test_ctx *t, rng *r)
     }
 }
 
+/* >>gpool: global pooling (cam__gpool) against its reference, bit for bit,
+   only [c0, c1) written: network shapes (2048 x 7x7, 1000 x 13x13), plane
+   sizes around the 16-element blocks, channel counts around the two
+   16-channel blocks, random ranges; max pooling with -0/+0, infinities and
+   NaN in the planes */
+static void gpool_check(test_ctx *t, rng *r, int c, int hw, int is_max, int c0, int c1)
+{
+    size_t n = (size_t)c * hw, i;
+    float *x = rand_buf(r, n, -3.0f, 3.0f), *ref = (float *)malloc((size_t)c * sizeof(float)),
+          *out = (float *)malloc((size_t)c * sizeof(float));
+    char name[120];
+    int ok;
+    if (is_max && n > 8) {
+        x[rng_int(r, 0, (int)n - 1)] = -0.0f, x[rng_int(r, 0, (int)n - 1)] = 0.0f;
+        x[rng_int(r, 0, (int)n - 1)] = HUGE_VALF, x[rng_int(r, 0, (int)n - 1)] = -HUGE_VALF;
+        x[rng_int(r, 0, (int)n - 1)] = NAN;
+    }
+    for (i = 0; i < (size_t)c; ++i) ref[i] = out[i] = -7.0f;
+    cam__gpool_ref(x, ref, (size_t)hw, is_max, c0, c1);
+    cam__gpool(x, out, (size_t)hw, is_max, c0, c1);
+    ok = memcmp(ref, out, (size_t)c * sizeof(float)) == 0;
+    snprintf(name, sizeof name, "gpool %s c %d hw %d channels %d..%d", is_max ? "max" : "avg", c, hw, c0, c1);
+    test_report(t, ok, name, "%s", ok ? "" : "differs from the reference");
+    free(x);
+    free(ref);
+    free(out);
+}
+
+static void test_gpool(test_ctx *t, rng *r)
+{
+    static const int fixed[][2] = {{2048, 49}, {1000, 169}, {1280, 49}, {33, 16}, {17, 17}, {32, 1}, {5, 15}, {48, 32}};
+    int i, m;
+    for (i = 0; i < (int)(sizeof fixed / sizeof fixed[0]); ++i)
+        for (m = 0; m < 2; ++m) {
+            gpool_check(t, r, fixed[i][0], fixed[i][1], m, 0, fixed[i][0]);
+            gpool_check(t, r, fixed[i][0], fixed[i][1], m, 1, fixed[i][0] - 1 > 1 ? fixed[i][0] - 1 : 2);
+        }
+    for (i = 0; i < 30; ++i) {
+        int c = rng_int(r, 1, 70), hw = rng_int(r, 1, 200), c0 = rng_int(r, 0, c - 1), c1 = rng_int(r, c0 + 1, c);
+        gpool_check(t, r, c, hw, i & 1, c0, c1);
+    }
+}
+
 /* >>elementwise */
 static void test_vec(test_ctx *t, rng *r)
 {
@@ -1171,6 +1214,7 @@ int main(int argc, char **argv)
     test_cam_map(&t, &r);
     test_resample_range(&t, &r);
     test_pad_rows(&t, &r);
+    test_gpool(&t, &r);
     test_pool_threads(&t);
     printf("# %d passed, %d failed\n", t.passed, t.failed);
     return test_done(&t);
