@@ -1407,6 +1407,44 @@ CAM__INLINE void cam__tr8_avx2(__m256 *r)
     r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
 }
 
+/* cam__gpool_avx512's scheme with 8 planes per vector (8 x 8 blocks, two
+   channel blocks at a time): bit-identical to cam__gpool_ref. */
+CAM__INLINE void cam__gpool_block8(const float *x, size_t hw, int nch, size_t e0, int m, __m256 *r)
+{
+    int j;
+    for (j = 0; j < 8; ++j)
+        r[j] = j >= nch ? _mm256_setzero_ps()
+                        : m == 8 ? _mm256_loadu_ps(x + (size_t)j * hw + e0)
+                                 : _mm256_maskload_ps(x + (size_t)j * hw + e0, cam__mask8(m));
+    cam__tr8_avx2(r);
+}
+
+CAM__KFN void cam__gpool_avx2(const float *x, float *y, size_t hw, int is_max, int c0, int c1)
+{
+    const __m256 n = _mm256_set1_ps((float)hw);
+    __m256 ra[8], rb[8];
+    int c, j;
+    size_t e0;
+    for (c = c0; c < c1; c += 16) {
+        const int na = c1 - c < 8 ? c1 - c : 8, nb = c1 - c - 8 < 8 ? (c1 - c - 8 > 0 ? c1 - c - 8 : 0) : 8;
+        const float *xa = x + (size_t)c * hw, *xb = xa + 8 * hw;
+        __m256 aa = _mm256_setzero_ps(), ab = aa;
+        for (e0 = 0; e0 < hw; e0 += 8) {
+            const int m = hw - e0 < 8 ? (int)(hw - e0) : 8;
+            cam__gpool_block8(xa, hw, na, e0, m, ra);
+            cam__gpool_block8(xb, hw, nb, e0, m, rb);
+            j = 0;
+            if (is_max && e0 == 0) aa = ra[0], ab = rb[0], j = 1;
+            for (; j < m; ++j)
+                if (is_max) aa = _mm256_max_ps(aa, ra[j]), ab = _mm256_max_ps(ab, rb[j]);
+                else aa = _mm256_add_ps(aa, ra[j]), ab = _mm256_add_ps(ab, rb[j]);
+        }
+        if (!is_max) aa = _mm256_div_ps(aa, n), ab = _mm256_div_ps(ab, n);
+        _mm256_maskstore_ps(y + c, cam__mask8(na), aa);
+        if (nb) _mm256_maskstore_ps(y + c + 8, cam__mask8(nb), ab);
+    }
+}
+
 /* Epilogue for 8 channels: transpose pixel-major accumulators into channel
    rows of (up to) 6 contiguous output pixels, then masked loads/stores. */
 CAM__INLINE void cam__conv_epi8_avx2(const cam__conv_params *p, __m256 *r, int o, int nrows, size_t ohw,
@@ -3990,6 +4028,8 @@ CAM__KFN void cam__gpool(const float *x, float *y, size_t hw, int is_max, int c0
 {
 #if defined(CAM__SIMD_AVX512)
     cam__gpool_avx512(x, y, hw, is_max, c0, c1);
+#elif defined(CAM__SIMD_AVX2)
+    cam__gpool_avx2(x, y, hw, is_max, c0, c1);
 #else
     cam__gpool_ref(x, y, hw, is_max, c0, c1);
 #endif
