@@ -54,7 +54,7 @@
      the last block zero-filled: cam__conv_packed_floats() floats (any
      alignment works; 32-byte alignment is a little faster).
    - cam__conv, AVX-512 build: tiles of 1..14 pixels of one output row (or
-     1..12 pixels across rows, on maps under 24 wide) x 32 channels (two
+     1..12 pixels across rows, on maps under 14 wide) x 32 channels (two
      blocks; 16 for the last block of an odd count), each pixel chunk cut
      into tiles of nearly equal width (no mostly-empty tile, so ranges of
      any length are fine); 1x1 stride-1 unpadded convs on maps of >= 512
@@ -2175,11 +2175,12 @@ CAM__KFN void cam__conv_r2tile_n_avx512(const cam__conv_params *p, const float *
 #ifndef CAM__CONV512_PX_TILE_X
 #define CAM__CONV512_PX_TILE_X 12
 #endif
+/* narrowest output row taken by the row tiles (cam__conv512_rowt) */
+#ifndef CAM__CONV512_ROW_MIN
+#define CAM__CONV512_ROW_MIN 14
+#endif
 /* weight bytes above which the zmm tiles loop over channel groups outside
    pixel chunks (L2 is 1 MB per core on Zen 4/5; half of it for the weights) */
-#ifndef CAM__CONV512_ROW_MIN
-#define CAM__CONV512_ROW_MIN 24
-#endif
 #ifndef CAM__CONV512_WGROUP
 #define CAM__CONV512_WGROUP (640u * 1024u)
 #endif
@@ -2190,6 +2191,11 @@ CAM__KFN void cam__conv_r2tile_n_avx512(const cam__conv_params *p, const float *
    >= CAM__CONV512_ROW_MIN pixels. Stride 2 (3x3/s2 and 1x1/s2 downsampling
    convs, 28 wide in resnets), resnet18 at 2T, per step: 0.273-0.279 ->
    0.267-0.268 ms (3x3/s2 64->128), 0.059-0.062 -> 0.054 (1x1/s2 + add).
+   Rows of 14..23 (the 14x14 maps) became row tiles with the 14-pixel
+   tile: one tile per row, 14 per block pair on a 14x14 map instead of 17
+   tiles across rows (96 + 96 + 4 pixels), and no spilled pixel pointers;
+   2 threads, alternating: resnet50 19.14 -> 18.84 ms, resnet18 8.19 ->
+   8.09, googlenet 7.13 -> 6.93; resnet50 at 1 thread 37.3 -> 36.4.
    Row tiles on rows of 7..13 were faster alone (bench_kernels 1T, 3x3
    512->512 at 7x7 0.94-0.97 -> 0.88-0.91 ms) but slower in the network
    (resnet18's 7x7 convs at 2T 0.56-0.58 -> 0.59-0.61: 7 tiles per block
@@ -2938,7 +2944,7 @@ CAM__KFN void cam__conv_pv_avx512(const cam__conv_params *p, int oc0, int oc1, i
 }
 
 /* Whether the row tiles take this conv with an unpadded input: the shapes
-   cam__conv_avx512 sends to them (stride 1 along x, rows of >= 24), wide
+   cam__conv_avx512 sends to them (stride 1 along x, rows of >= 14), wide
    rows, an edge window that fits CAM__CONV512_RTU_BUF, int offsets. */
 CAM__KFN int cam__conv_rtu_ok(const cam__conv_params *p)
 {

@@ -304,6 +304,13 @@ static void test_conv(test_ctx *t, rng *r)
         {20, 36, 3, 61, 3, 3, 1, 1, 1, 1, CAM__ACT_LEAKY, 1, 1},
         {24, 32, 4, 40, 3, 3, 2, 1, 2, 2, CAM__ACT_NONE, 0, 1},
         {130, 32, 4, 25, 1, 1, 1, 1, 1, 1, CAM__ACT_RELU, 1, 0},
+        /* AVX-512 row tiles on rows of 14..23 pixels (one tile a row):
+           3x3 on 14x14, 3x3/s2 down to 14 wide, 1x1 (>= 128 channels,
+           + res) and a 20-wide map with a channel tail */
+        {64, 64, 14, 14, 3, 3, 1, 1, 1, 1, CAM__ACT_RELU, 1, 1},
+        {40, 48, 3, 14, 3, 3, 2, 2, 1, 1, CAM__ACT_NONE, 1, 0},
+        {256, 64, 3, 14, 1, 1, 1, 1, 1, 1, CAM__ACT_RELU, 1, 1},
+        {24, 40, 4, 20, 3, 3, 1, 1, 1, 1, CAM__ACT_LEAKY, 0, 1},
         /* AVX-512 row tiles at stride 2 along x (3x3/s2, 1x1/s2
            downsampling), and rows of 7..13 pixels (tiles across rows) */
         {40, 36, 3, 30, 3, 3, 2, 2, 1, 1, CAM__ACT_RELU, 1, 1},
