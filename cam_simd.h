@@ -69,7 +69,7 @@
      for stride 2, zero-padded for an unpadded input). Same split
      rules as below: whole channel blocks and/or pixel ranges, bit-identical.
      When the weights of [oc0, oc1) exceed 640 KB (CAM__CONV512_WGROUP) and
-     the range spans more than one 96-pixel chunk, the tiles walk groups of
+     the range spans more than one pixel chunk (112), the tiles walk groups of
      block pairs (<= 640 KB each) over all chunks, so each weight is read
      from L3/DRAM once per group, not once per chunk (VGG 512->512 at 28x28
      in the network: 131-157 -> 238 GFLOP/s).
@@ -2175,6 +2175,15 @@ CAM__KFN void cam__conv_r2tile_n_avx512(const cam__conv_params *p, const float *
 #ifndef CAM__CONV512_PX_TILE_X
 #define CAM__CONV512_PX_TILE_X 12
 #endif
+/* Pixel chunk of the zmm tiles: 8 row tiles of 14, so a 224- or 112-pixel
+   row is 16 or 8 whole tiles (with chunks of 96 it was 7 + 7 + 3 and 7 + 2,
+   the last ones of 10.7 and 8 pixels). vgg16 at 2 threads, per step: 64->64
+   at 224x224 8.01 -> 7.79 ms, 128->128 at 112x112 7.72 -> 7.47; network
+   75.7 -> 73.1 (alternating rounds); resnet18, resnet50, googlenet within
+   +-1%. Narrower maps still cut chunks at row ends. */
+#ifndef CAM__CONV512_PX_CHUNK
+#define CAM__CONV512_PX_CHUNK (8 * CAM__CONV512_PX_TILE)
+#endif
 /* narrowest output row taken by the row tiles (cam__conv512_rowt) */
 #ifndef CAM__CONV512_ROW_MIN
 #define CAM__CONV512_ROW_MIN 14
@@ -2367,7 +2376,7 @@ CAM__KFN void cam__gpool_avx512(const float *x, float *y, size_t hw, int is_max,
     }
 }
 
-/* Pixels [px0, px1): chunks of CAM__CONV_PX_CHUNK (with an unpadded input
+/* Pixels [px0, px1): chunks of CAM__CONV512_PX_CHUNK (with an unpadded input
    also cut at row ends), each cut into tiles of nearly equal width <= 14
    (row tiles) or <= 12 (tiles across rows);
    channel blocks in pairs. */
@@ -2393,14 +2402,14 @@ CAM__KFN void cam__conv_tiles_avx512(const cam__conv_params *p, int oc0, int oc1
        in L2 next to the input chunk, each group over all pixel chunks: the
        weights are read from L3/DRAM once per group instead of once per
        chunk. Only the order of the tiles changes (results are identical). */
-    if ((size_t)(oc1 - oc0) * p->ic * ntaps * sizeof(float) > CAM__CONV512_WGROUP && px1 - px0 > CAM__CONV_PX_CHUNK) {
+    if ((size_t)(oc1 - oc0) * p->ic * ntaps * sizeof(float) > CAM__CONV512_WGROUP && px1 - px0 > CAM__CONV512_PX_CHUNK) {
         size_t np = CAM__CONV512_WGROUP / pair_bytes;
         gstep = (int)(np < 1 ? 1 : np) * 2 * CAM__CONV_OC_BLOCK;
     }
     for (g0 = oc0; g0 < oc1; g0 += gstep)
     for (pc = px0; pc < px1; pc = pe) {
         int len, ntiles, base, wide, made[2] = {0, 0}, rows_in = 1;
-        pe = px1 - pc < CAM__CONV_PX_CHUNK ? px1 : pc + CAM__CONV_PX_CHUNK;
+        pe = px1 - pc < CAM__CONV512_PX_CHUNK ? px1 : pc + CAM__CONV512_PX_CHUNK;
         if (rowt && !unp && pe < px1) {
             /* row tiles: the chunk ends where a row ends, and with the
                engine's parts at whole rows (cam__conv_px_grain) no row is
