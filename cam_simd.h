@@ -1427,7 +1427,7 @@ CAM__KFN void cam__gpool_avx2(const float *x, float *y, size_t hw, int is_max, i
     int c, j;
     size_t e0;
     for (c = c0; c < c1; c += 16) {
-        const int na = c1 - c < 8 ? c1 - c : 8, nb = c1 - c - 8 < 8 ? (c1 - c - 8 > 0 ? c1 - c - 8 : 0) : 8;
+        const int na = c1 - c < 8 ? c1 - c : 8, nb = c1 - c - na < 8 ? c1 - c - na : 8;
         const float *xa = x + (size_t)c * hw, *xb = xa + 8 * hw;
         __m256 aa = _mm256_setzero_ps(), ab = aa;
         for (e0 = 0; e0 < hw; e0 += 8) {
@@ -2356,7 +2356,7 @@ CAM__KFN void cam__gpool_avx512(const float *x, float *y, size_t hw, int is_max,
     int c, j;
     size_t e0;
     for (c = c0; c < c1; c += 32) {
-        const int na = c1 - c < 16 ? c1 - c : 16, nb = c1 - c - 16 < 16 ? (c1 - c - 16 > 0 ? c1 - c - 16 : 0) : 16;
+        const int na = c1 - c < 16 ? c1 - c : 16, nb = c1 - c - na < 16 ? c1 - c - na : 16;
         const float *xa = x + (size_t)c * hw, *xb = xa + 16 * hw;
         __m512 aa = _mm512_setzero_ps(), ab = aa;
         for (e0 = 0; e0 < hw; e0 += 16) {
