@@ -1844,6 +1844,10 @@ typedef struct cam__step {
     cam__act_params act;
     int res;              /* value id of a fused residual, -1 */
     int scratch;          /* value id of a planned scratch buffer, -1 */
+    /* dense conv: pad_into >= 0: this conv writes its output straight into
+       the padding scratch of step pad_into (the only reader), pitched, with
+       the borders zeroed; pad_given: this conv's scratch comes filled */
+    int pad_into, pad_given;
     int64_t macs;
     /* op parameters */
     int64_t p[24];        /* op-specific integers (kernel, stride, pads, axis...) */
@@ -1881,6 +1885,9 @@ struct cam_net {
     /* desc */
     int threads;
     int no_fuse;
+    /* 1 while every step must write its own output tensor (the gradient's
+       kept forward): no conv writes into the next one's padding scratch */
+    int dense_acts;
     int batch, height, width;
     const char **keep;
     int n_keep;
@@ -2684,6 +2691,7 @@ CAM__ENG_FN void cam__eng_vec_exp(const float *x, float *y, size_t n)
 #define cam__k_conv cam__conv
 #define cam__k_conv_takes_unpadded cam__conv_takes_unpadded
 #define cam__k_conv_px_grain cam__conv_px_grain
+#define cam__k_conv_out_pitch_ok cam__conv_out_pitch_ok
 #define cam__k_conv_pack cam__conv_pack
 #define cam__k_conv_packed_floats cam__conv_packed_floats
 #define cam__k_dwconv cam__dwconv
@@ -2698,6 +2706,7 @@ CAM__ENG_FN void cam__eng_vec_exp(const float *x, float *y, size_t n)
 #define cam__k_conv cam__eng_conv
 #define cam__k_conv_takes_unpadded(p) 0
 #define cam__k_conv_px_grain(p) 0
+#define cam__k_conv_out_pitch_ok(p) 0
 #define cam__k_conv_pack cam__eng_conv_pack
 #define cam__k_conv_packed_floats cam__eng_conv_packed_floats
 #define cam__k_dwconv cam__eng_dwconv
@@ -3774,10 +3783,44 @@ static void cam__set_d(cam_tensor *t, int64_t i, double v)
 }
 
 /* Tasks handed to the thread pool. */
+/* The zero border of a conv's padding scratch that its producer fills
+   (cam__step.pad_into): planes of ph x pw floats, the output's h x w
+   pixels at row pt, column pl. */
+typedef struct cam__pad_border {
+    float *buf;
+    int ph, pw, pt, pl, h, w;
+} cam__pad_border;
+
 typedef struct cam__conv_task {
     cam__conv_params cp;
     int oc_per, n_px, n_oc_tasks, ohw, grain;
+    cam__pad_border zb; /* zb.buf NULL: dense output */
 } cam__conv_task;
+
+/* Zeros the border cells next to a task's output [c0, c1) x [px0, px1).
+   Each cell has one owner (the kernel writes none): the range holding a
+   row's first pixel zeros the run after that row, its right border and the
+   next row's left border (pr + pl floats; after the last row only its
+   right border); the range that starts the map zeros the rows above and
+   row 0's left border, the range that ends it the rows below. */
+static void cam__zero_border(const cam__pad_border *b, int c0, int c1, int px0, int px1)
+{
+    const int pr = b->pw - b->pl - b->w, run = pr + b->pl;
+    int y0 = (px0 + b->w - 1) / b->w, y1 = (px1 + b->w - 1) / b->w, c, y, x;
+    for (c = c0; c < c1; c++) {
+        float *plane = b->buf + (size_t)c * b->ph * b->pw;
+        if (px0 == 0)
+            memset(plane, 0, ((size_t)b->pt * b->pw + b->pl) * sizeof(float));
+        if (px1 == b->h * b->w)
+            memset(plane + (size_t)(b->pt + b->h) * b->pw, 0, (size_t)(b->ph - b->pt - b->h) * b->pw * sizeof(float));
+        for (y = y0; y < y1; y++) {
+            float *r = plane + (size_t)(b->pt + y) * b->pw + b->pl + b->w;
+            int n = y + 1 < b->h ? run : pr;
+            for (x = 0; x < n; x++)
+                r[x] = 0.0f;
+        }
+    }
+}
 
 /* Start of pixel part i of n: near-equal parts, cut at the nearest multiple
    of grain (> 0: the kernel's cam__conv_px_grain, whole rows or tiles; the
@@ -3802,8 +3845,11 @@ static void cam__conv_task_fn(void *ctx, int task, int thread)
     int oc1 = oc0 + t->oc_per > t->cp.oc ? t->cp.oc : oc0 + t->oc_per;
     int px0 = cam__conv_px_start(pi, t->n_px, t->ohw, t->grain), px1 = cam__conv_px_start(pi + 1, t->n_px, t->ohw, t->grain);
     (void)thread;
-    if (oc0 < oc1 && px0 < px1)
+    if (oc0 < oc1 && px0 < px1) {
         cam__k_conv(&t->cp, oc0, oc1, px0, px1);
+        if (t->zb.buf)
+            cam__zero_border(&t->zb, oc0, oc1, px0, px1);
+    }
 }
 
 typedef struct cam__pad_task {
@@ -3931,6 +3977,27 @@ static int cam__conv_step_unpadded(const cam__step *s)
     return cam__k_conv_takes_unpadded(&cp);
 }
 
+/* cam__conv_step_params plus the unpadded input's shape where the step
+   gives the kernel its input unpadded: the kernel call's shapes. */
+static void cam__conv_step_kparams(const cam__step *s, cam__conv_params *cp)
+{
+    cam__conv_step_params(s, cp);
+    if (cam__conv_step_unpadded(s)) {
+        cp->uh = (int)s->p[2];
+        cp->uw = (int)s->p[3];
+        cp->pt = (int)s->p[13];
+        cp->pl = (int)s->p[14];
+    }
+}
+
+/* Whether step s has a padding scratch (a padded dense conv whose kernel
+   takes its input padded). */
+static int cam__conv_step_scratch(const cam__step *s)
+{
+    return s->op == CAM__OP_Conv && s->dense == 1 && (s->p[13] || s->p[14] || s->p[15] || s->p[16]) &&
+           !cam__conv_step_unpadded(s);
+}
+
 static void cam__exec_conv_dense(cam_net *net, cam__step *s)
 {
     const int64_t *p = s->p;
@@ -3939,6 +4006,7 @@ static void cam__exec_conv_dense(cam_net *net, cam__step *s)
     int64_t N = p[0], C = p[1], H = p[2], W = p[3], M = p[4], OH = p[5], OW = p[6], G = p[17];
     int64_t icg = C / G, ocg = M / G, ohw = OH * OW, ph = H + p[13] + p[15], pw = W + p[14] + p[16];
     int unpadded = cam__conv_step_unpadded(s), padded = !unpadded && (p[13] || p[14] || p[15] || p[16]);
+    int pad_given = s->pad_given && !net->dense_acts;
     float *scratch = padded ? (float *)(net->arena + s->p[20]) : NULL;
     const float *res = s->res >= 0 ? (const float *)CAM__VT(s->res)->data : NULL;
     size_t pf = cam__k_conv_packed_floats((int)ocg, (int)icg, (int)p[7], (int)p[8]);
@@ -3972,20 +4040,28 @@ static void cam__exec_conv_dense(cam_net *net, cam__step *s)
         n_px++;
     t.n_px = n_px;
     t.ohw = (int)ohw;
-    cam__conv_step_params(s, &t.cp);
+    cam__conv_step_kparams(s, &t.cp);
     t.grain = cam__k_conv_px_grain(&t.cp);
     if (t.grain > 0 && ohw / t.grain < n_px)
         t.grain = 0; /* fewer grains than pixel parts: tile cuts */
-    if (unpadded) {
-        t.cp.uh = (int)H;
-        t.cp.uw = (int)W;
-        t.cp.pt = (int)p[13];
-        t.cp.pl = (int)p[14];
+    if (s->pad_into >= 0 && !net->dense_acts) {
+        /* the output goes inside the next conv's padding scratch (batch 1,
+           one group: cam__plan_pad_into) */
+        const cam__step *c = &net->steps[s->pad_into];
+        t.zb.buf = (float *)(net->arena + c->p[20]);
+        t.zb.pt = (int)c->p[13];
+        t.zb.pl = (int)c->p[14];
+        t.zb.h = (int)OH;
+        t.zb.w = (int)OW;
+        t.zb.ph = (int)(OH + c->p[13] + c->p[15]);
+        t.zb.pw = (int)(OW + c->p[14] + c->p[16]);
+        t.cp.opw = t.zb.pw;
+        t.cp.oplane = (size_t)t.zb.ph * t.zb.pw;
     }
     for (n = 0; n < N; n++)
         for (g = 0; g < G; g++) {
             const float *src = (const float *)x->data + (size_t)(n * C + g * icg) * H * W;
-            if (padded) {
+            if (padded && !pad_given) {
                 cam__pad_task pt;
                 pt.in = src;
                 pt.out = scratch;
@@ -3998,13 +4074,13 @@ static void cam__exec_conv_dense(cam_net *net, cam__step *s)
                 pt.c = (int)icg;
                 pt.n = cam__ntasks(net, ph, 2);
                 cam__par(net, cam__pad_task_fn, &pt, pt.n);
-                src = scratch;
             }
-            t.cp.in = src;
+            t.cp.in = padded ? scratch : src; /* with pad_given filled by the producer */
             t.cp.w = s->w + (size_t)g * pf;
             t.cp.bias = s->bias ? s->bias + g * ocg : NULL;
             t.cp.res = res ? res + (size_t)(n * M + g * ocg) * ohw : NULL;
-            t.cp.out = (float *)y->data + (size_t)(n * M + g * ocg) * ohw;
+            t.cp.out = t.zb.buf ? t.zb.buf + (size_t)t.zb.pt * t.zb.pw + t.zb.pl
+                                : (float *)y->data + (size_t)(n * M + g * ocg) * ohw;
             cam__par(net, cam__conv_task_fn, &t, t.n_oc_tasks * n_px);
         }
 }
@@ -5015,6 +5091,43 @@ static void cam__plan_reset(cam_net *net)
     }
 }
 
+/* Pairs conv step i with the producer of its input where the producer can
+   write that input straight into i's padding scratch (zero borders and
+   all: no padding pass, and the input takes no arena space of its own):
+   batch 1, one group each, a dense conv producer whose output nothing else
+   reads (no other step, no graph output or kept tensor, not a Concat
+   slice), and a kernel that writes these shapes pitched. Without it every
+   3x3 conv fed by a conv copied its whole input once more: resnet50 has
+   16 such, googlenet 9. */
+static void cam__plan_pad_into(cam_net *net, int i)
+{
+    cam__step *s = &net->steps[i], *pr;
+    const cam__value *v;
+    cam__conv_params cp;
+    if (!cam__conv_step_scratch(s) || s->p[0] != 1 || s->p[17] != 1 || s->in[0] < 0)
+        return;
+    v = &net->values[s->in[0]];
+    if (v->state != CAM__V_RUNTIME || v->root != s->in[0] || v->keep || v->uses != 1 || v->producer < 0 ||
+        v->producer >= i)
+        return;
+    pr = &net->steps[v->producer];
+    if (pr->op != CAM__OP_Conv || pr->dense != 1 || pr->alias || pr->p[0] != 1 || pr->p[17] != 1 ||
+        pr->out[0] != s->in[0] || pr->pad_into >= 0 || pr->p[4] != s->p[1])
+        return;
+    cam__conv_step_kparams(pr, &cp);
+    if (!cam__k_conv_out_pitch_ok(&cp))
+        return;
+    pr->pad_into = i;
+    s->pad_given = 1;
+}
+
+/* Whether value id lives inside a padding scratch (cam__plan_pad_into). */
+static int cam__value_in_scratch(const cam_net *net, int id)
+{
+    const cam__value *v = &net->values[id];
+    return v->producer >= 0 && net->steps[v->producer].pad_into >= 0 && net->steps[v->producer].out[0] == id;
+}
+
 static cam_result cam__plan(cam_net *net)
 {
     int i, j, k, n_live;
@@ -5058,7 +5171,7 @@ static cam_result cam__plan(cam_net *net)
         s->node = i;
         s->n_in = nd->n_in;
         s->n_out = nd->n_out;
-        s->res = s->scratch = -1;
+        s->res = s->scratch = s->pad_into = -1;
         s->in = (int *)cam__malloc_plan(net, (size_t)(nd->n_in + 1) * sizeof(int));
         s->out = (int *)cam__malloc_plan(net, (size_t)(nd->n_out + 1) * sizeof(int));
         if (!s->in || !s->out)
@@ -5236,6 +5349,9 @@ static cam_result cam__plan(cam_net *net)
     for (i = 0; i < net->n_values; i++)
         if (net->values[i].keep && net->values[i].state == CAM__V_RUNTIME)
             net->values[net->values[i].root].last = n_live;
+    if (!net->no_fuse)
+        for (i = 0; i < n_live; i++)
+            cam__plan_pad_into(net, i);
     /* slots: runtime roots, then conv padding scratch */
     slots = (cam__slot *)cam__malloc_plan(net, (size_t)(net->n_values + n_live + 1) * sizeof(cam__slot));
     order = (int *)cam__malloc_plan(net, (size_t)(net->n_values + n_live + 1) * sizeof(int));
@@ -5244,7 +5360,7 @@ static cam_result cam__plan(cam_net *net)
     n_slots = 0;
     for (i = 0; i < net->n_values; i++) {
         cam__value *v = &net->values[i];
-        if (v->state != CAM__V_RUNTIME || v->root != i || v->first > v->last)
+        if (v->state != CAM__V_RUNTIME || v->root != i || v->first > v->last || cam__value_in_scratch(net, i))
             continue;
         v->bytes = ((size_t)cam_tensor_count(&v->t) * cam_dtype_size(v->t.dtype) + 63) & ~(size_t)63;
         slots[n_slots].bytes = v->bytes;
@@ -5255,11 +5371,12 @@ static cam_result cam__plan(cam_net *net)
     }
     for (i = 0; i < n_live; i++) {
         cam__step *s = &net->steps[i];
-        if (s->op == CAM__OP_Conv && s->dense == 1 && (s->p[13] || s->p[14] || s->p[15] || s->p[16]) &&
-            !cam__conv_step_unpadded(s)) {
+        if (cam__conv_step_scratch(s)) {
             int64_t icg = s->p[1] / s->p[17];
             slots[n_slots].bytes = ((size_t)(icg * (s->p[2] + s->p[13] + s->p[15]) * (s->p[3] + s->p[14] + s->p[16])) * 4 + 63) & ~(size_t)63;
-            slots[n_slots].first = slots[n_slots].last = i;
+            /* filled by the producer: lives from there */
+            slots[n_slots].first = s->pad_given ? net->values[s->in[0]].producer : i;
+            slots[n_slots].last = i;
             order[n_slots] = -1 - i;
             n_slots++;
         }
@@ -5308,7 +5425,10 @@ static cam_result cam__plan(cam_net *net)
             net->values[order[i]].t.data = net->arena + slots[i].offset;
         } else {
             /* conv padding scratch: its arena offset lives in the step */
-            net->steps[-1 - order[i]].p[20] = (int64_t)slots[i].offset;
+            cam__step *s = &net->steps[-1 - order[i]];
+            s->p[20] = (int64_t)slots[i].offset;
+            if (s->pad_given) /* the input's bytes, pitched inside it */
+                net->values[s->in[0]].t.data = net->arena + slots[i].offset;
         }
     }
     for (i = 0; i < net->n_values; i++) {
@@ -11088,7 +11208,9 @@ static cam_result cam__gradient(cam_net *net, const cam_tensor *input, int image
         arena = net->arena;
         net->arena = priv;
     }
-    /* forward, keeping pre-activations of fused activations */
+    /* forward, keeping pre-activations of fused activations, and every
+       conv's output in its own tensor */
+    net->dense_acts = 1;
     for (i = 0; i < net->n_steps; i++) {
         cam__step *s = &net->steps[i];
         int fused_act = (s->op == CAM__OP_Conv || s->op == CAM__OP_Gemm || s->op == CAM__OP_MatMul) && s->act.kind != CAM__ACT_NONE;
@@ -11187,6 +11309,7 @@ static cam_result cam__gradient(cam_net *net, const cam_tensor *input, int image
         }
     }
 restore:
+    net->dense_acts = 0;
     if (arena)
         net->arena = arena;
     for (i = 0; i < net->n_values; i++)

@@ -28,6 +28,7 @@
      void   cam__conv(const cam__conv_params *p, int oc0, int oc1, int px0, int px1);
      int    cam__conv_takes_unpadded(const cam__conv_params *p);
      int    cam__conv_px_grain(const cam__conv_params *p);
+     int    cam__conv_out_pitch_ok(const cam__conv_params *p);
             input is ALREADY zero-padded by the caller (p->ih, p->iw are padded dims),
             except where cam__conv_takes_unpadded(p) (shapes only) says 1: then the
             caller may give the unpadded input instead (p->uh > 0, with uw, pt,
@@ -37,6 +38,11 @@
             threads (at multiples of cam__conv_px_grain(p) where that is > 0); oc0/oc1 are multiples of CAM__CONV_OC_BLOCK (except oc1 == oc).
             Every output element must be computed by the same sequence of
             operations whatever the ranges (thread-count independence).
+            Where cam__conv_out_pitch_ok(p) (shapes only) says 1, the output
+            may go to a plane with rows p->opw floats apart and planes
+            p->oplane apart (p->opw > 0; p->out at the first pixel): the
+            inside of a zero-bordered buffer the next conv reads as its
+            padded input. The kernel writes only the output pixels.
    Depthwise conv (group == ic == oc, multiplier 1): input NOT padded, pads given.
      void cam__dwconv(const cam__dwconv_params *p, int c0, int c1);
    Pooling 2D (max / average): input NOT padded, pads given.
@@ -147,7 +153,13 @@ typedef struct cam__conv_params {
        input [ic][uh][uw], placed at row pt, column pl of the ih x iw padded
        plane (zeros elsewhere); 0 (memset): in is padded, as above */
     int uh, uw, pt, pl;
+    /* opw > 0 (only where cam__conv_out_pitch_ok(p)): output rows are opw
+       floats apart and channel planes oplane apart (res stays dense
+       [oc][oh][ow]); 0 (memset): out is dense, as above */
+    int opw;
+    size_t oplane;
 } cam__conv_params;
+
 
 typedef struct cam__dwconv_params {
     int c, ih, iw, oh, ow;
@@ -190,6 +202,14 @@ typedef struct cam__pool_params {
 #define CAM__INLINE static inline
 #define CAM__OWNREGS static
 #endif
+
+/* Where pixel px's output lies in its channel plane, and the planes'
+   stride (see opw above). */
+CAM__INLINE size_t cam__out_px(const cam__conv_params *p, int px)
+{
+    return p->opw ? (size_t)(px / p->ow) * (size_t)p->opw + (size_t)(px % p->ow) : (size_t)px;
+}
+CAM__INLINE size_t cam__out_plane(const cam__conv_params *p, size_t ohw) { return p->opw ? p->oplane : ohw; }
 
 /* Output channels per packed weight block and per micro-kernel tile. */
 #define CAM__CONV_OC_BLOCK 16
@@ -1990,6 +2010,7 @@ CAM__INLINE __m512 cam__act512(__m512 v, const cam__act_params *a)
 CAM__INLINE void cam__conv_epi16_avx512(const cam__conv_params *p, __m512 *r, int o, int nrows, size_t ohw,
                                         int px, __mmask16 m)
 {
+    const size_t ob = cam__out_px(p, px), ops = cam__out_plane(p, ohw);
     int j;
     cam__tr16_avx512(r);
     for (j = 0; j < nrows; ++j) {
@@ -1997,7 +2018,7 @@ CAM__INLINE void cam__conv_epi16_avx512(const cam__conv_params *p, __m512 *r, in
         __m512 v = r[j];
         if (p->bias) v = _mm512_add_ps(v, _mm512_set1_ps(p->bias[o + j]));
         if (p->res) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, p->res + at));
-        _mm512_mask_storeu_ps(p->out + at, m, cam__act512(v, &p->act));
+        _mm512_mask_storeu_ps(p->out + (size_t)(o + j) * ops + ob, m, cam__act512(v, &p->act));
     }
 }
 
@@ -2057,7 +2078,8 @@ CAM__INLINE void cam__conv_tile_avx512(const cam__conv_params *p, const float *w
     const float *i11 = CAM__C512_IP(11), *i12 = CAM__C512_IP(12), *i13 = CAM__C512_IP(13);
 #undef CAM__C512_IP
     const float *w = wp, *pf = pfs->w, *pn0 = pfs->in0, *pn1 = pfs->in1;
-    const float *po = pfs->out ? pfs->out + (size_t)o * ohw : NULL;
+    const size_t ops = cam__out_plane(p, ohw);
+    const float *po = pfs->out ? pfs->out + (size_t)o * ops : NULL;
     __m512 r[16];
     __mmask16 m = (__mmask16)((1u << N) - 1u);
     int c, t, npo = po ? 2 * nrows : 0;
@@ -2066,7 +2088,7 @@ CAM__INLINE void cam__conv_tile_avx512(const cam__conv_params *p, const float *w
        loads overlap with the FMAs instead of stalling the epilogue; small
        maps (7x7: 100 KB) are warm and skip this */
     for (t = 0; t < (ohw >= 1024 ? nrows : 0); ++t) {
-        const float *q = p->out + (size_t)(o + t) * ohw + px;
+        const float *q = p->out + (size_t)(o + t) * ops + cam__out_px(p, px);
         _mm_prefetch((const char *)q, _MM_HINT_T0);
         _mm_prefetch((const char *)(q + N - 1), _MM_HINT_T0);
     }
@@ -2080,7 +2102,7 @@ CAM__INLINE void cam__conv_tile_avx512(const cam__conv_params *p, const float *w
     do {                                                                                          \
         _mm_prefetch((const char *)(pn0 + cq), _MM_HINT_T1);                                      \
         _mm_prefetch((const char *)(pn1 + cq), _MM_HINT_T1);                                      \
-        if (c < npo) _mm_prefetch((const char *)(po + (size_t)(c >> 1) * ohw + (c & 1) * (N - 1)), \
+        if (c < npo) _mm_prefetch((const char *)(po + (size_t)(c >> 1) * ops + (c & 1) * (N - 1)), \
                                   _MM_HINT_T1);                                                   \
     } while (0)
     if (ntaps == 1) {
@@ -2259,7 +2281,7 @@ CAM__INLINE void cam__conv512_pf_rows(const cam__conv_params *p, cam__c512_pf *p
     if (x1 > pitch - 1) x1 = pitch - 1;
     pf->in0 = p->in + (size_t)r * pitch + x0;
     pf->in1 = p->in + (size_t)r * pitch + x1;
-    pf->out = p->out + (size_t)(oy + 1) * p->ow + ox;
+    pf->out = p->out + cam__out_px(p, px + p->ow);
 }
 
 CAM__INLINE int cam__conv_rtu_rows(const cam__conv_params *p) { return (p->kh - 1) * p->dh + 1; }
@@ -2545,6 +2567,15 @@ CAM__INLINE void cam__conv_vtile_avx512(const cam__conv_params *p, const float *
     }
 }
 
+/* 16 outputs of consecutive pixels to a pitched plane (rows of >= 16
+   pixels, so the vector spans at most two rows): lanes m1 at plane + at,
+   the rest (the next row's first pixels) gap floats further on. */
+CAM__INLINE void cam__st16_rows(float *plane, size_t at, __mmask16 m1, size_t gap, __m512 y)
+{
+    _mm512_mask_storeu_ps(plane + at, m1, y);
+    if (m1 != (__mmask16)0xFFFF) _mm512_mask_storeu_ps(plane + at + gap, (__mmask16)~m1, y);
+}
+
 /* The same tile for 8 channels (24 accumulators, as the first conv's
    pixel-vector tile): per input channel 3 loads, 8 broadcasts, 24 FMAs, so
    half the input loads per FMA of the 4-channel tile; 1x1 stride-1 only.
@@ -2556,6 +2587,9 @@ CAM__OWNREGS void cam__conv_vtile8_avx512(const cam__conv_params *p, const float
     __m512 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
     __m512 a40 = a00, a41 = a00, a42 = a00, a50 = a00, a51 = a00, a52 = a00;
     __m512 a60 = a00, a61 = a00, a62 = a00, a70 = a00, a71 = a00, a72 = a00;
+    const size_t ops = cam__out_plane(p, ohw), gap = p->opw ? (size_t)(p->opw - p->ow) : 0;
+    size_t ob[3] = {0, 0, 0};
+    __mmask16 m1[3] = {0, 0, 0};
     int c;
     for (c = 0; c < p->ic; ++c, ib += ihw, wp += CAM__CONV_OC_BLOCK) {
         __m512 x0 = _mm512_loadu_ps(ib), x1 = _mm512_loadu_ps(ib + 16), x2 = _mm512_loadu_ps(ib + 32), w;
@@ -2571,6 +2605,7 @@ CAM__OWNREGS void cam__conv_vtile8_avx512(const cam__conv_params *p, const float
 #define CAM__VT8_ST(j)                                                                                  \
     if (nrows > j) {                                                                                    \
         size_t at = (size_t)(o + j) * ohw + px;                                                         \
+        float *oj = p->out + (size_t)(o + j) * ops;                                                     \
         __m512 y0 = a##j##0, y1 = a##j##1, y2 = a##j##2;                                                \
         if (p->bias) {                                                                                  \
             const __m512 b = _mm512_set1_ps(p->bias[o + j]);                                            \
@@ -2581,10 +2616,22 @@ CAM__OWNREGS void cam__conv_vtile8_avx512(const cam__conv_params *p, const float
             y1 = _mm512_add_ps(y1, _mm512_loadu_ps(p->res + at + 16));                                  \
             y2 = _mm512_add_ps(y2, _mm512_loadu_ps(p->res + at + 32));                                  \
         }                                                                                               \
-        _mm512_storeu_ps(p->out + at, cam__act512(y0, &p->act));                                        \
-        _mm512_storeu_ps(p->out + at + 16, cam__act512(y1, &p->act));                                   \
-        _mm512_storeu_ps(p->out + at + 32, cam__act512(y2, &p->act));                                   \
+        if (!p->opw) {                                                                                  \
+            _mm512_storeu_ps(oj + px, cam__act512(y0, &p->act));                                        \
+            _mm512_storeu_ps(oj + px + 16, cam__act512(y1, &p->act));                                   \
+            _mm512_storeu_ps(oj + px + 32, cam__act512(y2, &p->act));                                   \
+        } else {                                                                                        \
+            cam__st16_rows(oj, ob[0], m1[0], gap, cam__act512(y0, &p->act));                            \
+            cam__st16_rows(oj, ob[1], m1[1], gap, cam__act512(y1, &p->act));                            \
+            cam__st16_rows(oj, ob[2], m1[2], gap, cam__act512(y2, &p->act));                            \
+        }                                                                                               \
     }
+    if (p->opw) /* pitched output: each vector's place and lanes in its first row */
+        for (c = 0; c < 3; ++c) {
+            int k = p->ow - (px + 16 * c) % p->ow;
+            ob[c] = cam__out_px(p, px + 16 * c);
+            m1[c] = k >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << k) - 1u);
+        }
     CAM__VT8_ST(0) CAM__VT8_ST(1) CAM__VT8_ST(2) CAM__VT8_ST(3)
     CAM__VT8_ST(4) CAM__VT8_ST(5) CAM__VT8_ST(6) CAM__VT8_ST(7)
 #undef CAM__VT8_ST
@@ -3997,6 +4044,22 @@ CAM__KFN int cam__conv_takes_unpadded(const cam__conv_params *p)
 {
 #if defined(CAM__SIMD_AVX512)
     return cam__conv_pv_ok(p) || cam__conv_rtu_ok(p);
+#else
+    (void)p;
+    return 0;
+#endif
+}
+/* Whether cam__conv can write these shapes' output pitched (p->opw > 0):
+   the AVX-512 row tiles (a tile's pixels lie in one output row) and the
+   1x1 8-channel pixel tiles on rows of >= 16 pixels (a 16-pixel vector
+   spans at most two rows), with the rest of their ranges in row tiles. */
+CAM__KFN int cam__conv_out_pitch_ok(const cam__conv_params *p)
+{
+#if defined(CAM__SIMD_AVX512)
+    if (p->kh * p->kw > CAM__CONV_MAX_TAPS || cam__conv_pv_ok(p) || !cam__conv512_rowt(p)) return 0;
+    if (p->uh > 0) return 1;
+    if (cam__conv1x1_ok(p)) return p->ow >= 16;
+    return !(p->ic * p->kh * p->kw <= CAM__CONV_ROW_MAX_K && (p->sw == 1 || p->sw == 2));
 #else
     (void)p;
     return 0;

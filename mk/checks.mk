@@ -6,6 +6,8 @@
 #                     (also part of `make test`; PARITY_MODELS= leaves it out)
 #   make check-asan   the test suite built with ASan + UBSan into build-asan/
 #   make check-neon   cross-compiled for aarch64 (SIMD=neon) into build-neon/, tests under qemu
+#   make check-avx512 the test suite in the AVX-512 build (build-avx512/, what make bench
+#                     times) where the CPU has AVX-512; says so and passes where not
 #   make check-cxx    the implementation compiled as C++ (g++, clang++) and in every
 #                     config variant, into build-cxx/
 #   make check-valgrind  the normal build's tests with their programs under valgrind
@@ -35,7 +37,7 @@ CROSS        ?=
 HOST_PRELOAD ?=
 export RUN_PREFIX
 
-.PHONY: parity tv-models check-asan check-neon check-cxx check-valgrind check-all fuzz fuzz-build \
+.PHONY: parity tv-models check-asan check-avx512 check-neon check-cxx check-valgrind check-all fuzz fuzz-build \
         bench bench-models bench-report
 
 # ---------------------------------------------------------------------------
@@ -81,6 +83,13 @@ check-asan:
 	    EXTRA_CFLAGS="$(SAN_FLAGS) -Wno-error" EXTRA_LIBS="$(SAN_FLAGS)" \
 	    HOST_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	    PARITY_MODELS="$(ASAN_PARITY_MODELS)" test
+
+# The AVX-512 build runs engine paths the AVX2 build has not (a conv writing the
+# next conv's padded input, cam__conv_out_pitch_ok), so its whole suite runs too.
+check-avx512:
+	@if grep -qw avx512f /proc/cpuinfo 2>/dev/null; then \
+	    $(MAKE) SIMD=avx512 BUILD=build-avx512 test; \
+	else echo "check-avx512: this CPU has no AVX-512, nothing to run"; fi
 
 # aarch64: the x86 libsleef must not be linked (SLEEF_LIBS= also drops
 # -DCAM_USE_SLEEF), and there is no aarch64 sleef to use instead. qemu emulates

@@ -84,6 +84,50 @@ typedef struct conv_range {
 
 static int rng_in(rng *r, const int *lh) { return lh[0] == lh[1] ? lh[0] : rng_int(r, lh[0], lh[1]); }
 
+/* The output written pitched (p->opw > 0: inside a bordered buffer, as the
+   engine has a conv write the next conv's padded input) in random pixel
+   pieces and channel blocks: every pixel equal to the dense result 'dense'
+   bit for bit, and no border cell written. */
+static int pitched_check(rng *r, const cam__conv_params *p0, const float *dense, char *label, size_t n)
+{
+    cam__conv_params p = *p0;
+    int pt = rng_int(r, 0, 2), pl = rng_int(r, 0, 2), pb = rng_int(r, 0, 2), pr = rng_int(r, 0, 2);
+    int ph = p.oh + pt + pb, pw = p.ow + pl + pr, npx = p.oh * p.ow, nb = (p.oc + CAM__CONV_OC_BLOCK - 1) / CAM__CONV_OC_BLOCK;
+    size_t sz = (size_t)p.oc * ph * pw, i;
+    float *buf = (float *)malloc(sz * sizeof(float));
+    int ok = 1, b, a, o, y, x;
+    for (i = 0; i < sz; ++i) buf[i] = -12345.0f;
+    p.opw = pw;
+    p.oplane = (size_t)ph * pw;
+    p.out = buf + (size_t)pt * pw + pl;
+    for (b = 0; b < nb;) { /* runs of 1 or 2 channel blocks, each in 1.. pixel pieces */
+        int oc0 = b * CAM__CONV_OC_BLOCK, b1 = b + 1 + rng_int(r, 0, 1);
+        int oc1 = b1 * CAM__CONV_OC_BLOCK > p.oc ? p.oc : b1 * CAM__CONV_OC_BLOCK;
+        for (a = 0; a < npx;) {
+            int e = rng_int(r, 0, 2) ? npx : rng_int(r, a + 1, npx);
+            cam__conv(&p, oc0, oc1, a, e);
+            a = e;
+        }
+        b = b1;
+    }
+    label[0] = 0;
+    for (o = 0; o < p.oc && ok; ++o)
+        for (y = 0; y < ph && ok; ++y)
+            for (x = 0; x < pw; ++x) {
+                const float *q = buf + ((size_t)o * ph + y) * pw + x;
+                int inside = y >= pt && y < pt + p.oh && x >= pl && x < pl + p.ow;
+                const float *d = dense + ((size_t)o * p.oh + (y - pt)) * p.ow + (x - pl);
+                if (inside ? memcmp(q, d, sizeof(float)) != 0 : *q != -12345.0f) {
+                    ok = 0;
+                    snprintf(label, n, "borders t%d l%d b%d r%d: oc %d row %d col %d %s", pt, pl, pb, pr, o, y, x,
+                             inside ? "differs" : "border written");
+                    break;
+                }
+            }
+    free(buf);
+    return ok;
+}
+
 /* unpad: where the build's cam__conv takes an unpadded input for the shape
    (cam__conv_takes_unpadded), it gets one (random pads, the rest of the
    padded plane zeros) and the reference the padded plane; else as usual. */
@@ -215,6 +259,12 @@ static int conv_check(test_ctx *t, rng *r, const conv_case *cc, const char *name
     {
         char n2[160];
         snprintf(n2, sizeof n2, "%s split", name);
+        test_report(t, ok, n2, "%s", label);
+    }
+    if (cam__conv_out_pitch_ok(&p)) {
+        char n2[160];
+        snprintf(n2, sizeof n2, "%s pitched", name);
+        ok = pitched_check(r, &p, out, label, sizeof label);
         test_report(t, ok, n2, "%s", label);
     }
     free(in); free(w); free(bias); free(res); free(packed); free(ref); free(out); free(part); free(uin);
