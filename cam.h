@@ -3782,7 +3782,6 @@ static void cam__set_d(cam_tensor *t, int64_t i, double v)
     }
 }
 
-/* Tasks handed to the thread pool. */
 /* The zero border of a conv's padding scratch that its producer fills
    (cam__step.pad_into): planes of ph x pw floats, the output's h x w
    pixels at row pt, column pl. */
@@ -3791,6 +3790,7 @@ typedef struct cam__pad_border {
     int ph, pw, pt, pl, h, w;
 } cam__pad_border;
 
+/* Tasks handed to the thread pool. */
 typedef struct cam__conv_task {
     cam__conv_params cp;
     int oc_per, n_px, n_oc_tasks, ohw, grain;
