@@ -160,7 +160,6 @@ typedef struct cam__conv_params {
     size_t oplane;
 } cam__conv_params;
 
-
 typedef struct cam__dwconv_params {
     int c, ih, iw, oh, ow;
     int kh, kw, sh, sw, dh, dw;
