@@ -326,6 +326,7 @@ int main(int argc, char **argv)
             {"dwconv 5x5/s1 240ch 28x28", 240, 28, 5, 1, 0, 0},
             {"maxpool 3x3/s2 64ch 112x112", 64, 112, 3, 2, 1, 1},
             {"maxpool 2x2/s2 128ch 112x112", 128, 112, 2, 2, 1, 1},
+            {"maxpool 3x3/s2 64ch 111x111 (squeezenet, no padding)", 64, 111, 3, 2, 1, 1},
             {"maxpool 3x3/s1 480ch 28x28", 480, 28, 3, 1, 1, 1},
             {"avgpool 3x3/s1 480ch 28x28", 480, 28, 3, 1, 1, 0},
             {"maxpool 3x3/s1 512ch 14x14", 512, 14, 3, 1, 1, 1},
@@ -339,7 +340,7 @@ int main(int argc, char **argv)
             float *in, *w, *bias, *out;
             double bytes;
             if (only && !strstr(bw[b].name, only)) continue;
-            if (bw[b].k == 2) pad = 0;
+            if (bw[b].k == 2 || strstr(bw[b].name, "no padding")) pad = 0;
             oh = (bw[b].ih + 2 * pad - bw[b].k) / bw[b].s + 1;
             in = buf((size_t)bw[b].c * bw[b].ih * bw[b].ih, 4);
             w = buf((size_t)bw[b].c * bw[b].k * bw[b].k, 5);
