@@ -318,29 +318,28 @@ int main(int argc, char **argv)
     {
         static const struct {
             const char *name;
-            int c, ih, k, s, is_pool, is_max;
+            int c, ih, k, s, pad, is_pool, is_max;
         } bw[] = {
-            {"dwconv 3x3/s1 144ch 56x56", 144, 56, 3, 1, 0, 0},
-            {"dwconv 3x3/s2 144ch 56x56", 144, 56, 3, 2, 0, 0},
-            {"dwconv 3x3/s1 960ch 7x7", 960, 7, 3, 1, 0, 0},
-            {"dwconv 5x5/s1 240ch 28x28", 240, 28, 5, 1, 0, 0},
-            {"maxpool 3x3/s2 64ch 112x112", 64, 112, 3, 2, 1, 1},
-            {"maxpool 2x2/s2 128ch 112x112", 128, 112, 2, 2, 1, 1},
-            {"maxpool 3x3/s2 64ch 111x111 (squeezenet, no padding)", 64, 111, 3, 2, 1, 1},
-            {"maxpool 3x3/s1 480ch 28x28", 480, 28, 3, 1, 1, 1},
-            {"avgpool 3x3/s1 480ch 28x28", 480, 28, 3, 1, 1, 0},
-            {"maxpool 3x3/s1 512ch 14x14", 512, 14, 3, 1, 1, 1},
-            {"maxpool 2x2/s2 64ch 224x224 (vgg, direct)", 64, 224, 2, 2, 1, 1},
+            {"dwconv 3x3/s1 144ch 56x56", 144, 56, 3, 1, 1, 0, 0},
+            {"dwconv 3x3/s2 144ch 56x56", 144, 56, 3, 2, 1, 0, 0},
+            {"dwconv 3x3/s1 960ch 7x7", 960, 7, 3, 1, 1, 0, 0},
+            {"dwconv 5x5/s1 240ch 28x28", 240, 28, 5, 1, 2, 0, 0},
+            {"maxpool 3x3/s2 64ch 112x112", 64, 112, 3, 2, 1, 1, 1},
+            {"maxpool 2x2/s2 128ch 112x112", 128, 112, 2, 2, 0, 1, 1},
+            {"maxpool 3x3/s2 64ch 111x111 (squeezenet, unpadded)", 64, 111, 3, 2, 0, 1, 1},
+            {"maxpool 3x3/s1 480ch 28x28", 480, 28, 3, 1, 1, 1, 1},
+            {"avgpool 3x3/s1 480ch 28x28", 480, 28, 3, 1, 1, 1, 0},
+            {"maxpool 3x3/s1 512ch 14x14", 512, 14, 3, 1, 1, 1, 1},
+            {"maxpool 2x2/s2 64ch 224x224 (vgg, direct)", 64, 224, 2, 2, 0, 1, 1},
         };
         int b;
         for (b = 0; b < (int)(sizeof bw / sizeof bw[0]); ++b) {
             cam__dwconv_params d;
             cam__pool_params q;
-            int pad = bw[b].k / 2, oh;
+            int pad = bw[b].pad, oh;
             float *in, *w, *bias, *out;
             double bytes;
             if (only && !strstr(bw[b].name, only)) continue;
-            if (bw[b].k == 2 || strstr(bw[b].name, "no padding")) pad = 0;
             oh = (bw[b].ih + 2 * pad - bw[b].k) / bw[b].s + 1;
             in = buf((size_t)bw[b].c * bw[b].ih * bw[b].ih, 4);
             w = buf((size_t)bw[b].c * bw[b].k * bw[b].k, 5);
