@@ -208,6 +208,9 @@ static const conv_shape shapes[] = {
     {"first 3x3/s2 3->32 ->112x112", 3, 32, 112, 112, 3, 2},
     {"alexnet 11x11/s4 3->64 ->55x55", 3, 64, 55, 55, 11, 4},
     {"alexnet 5x5 64->192 27x27", 64, 192, 27, 27, 5, 1},
+    {"squeezenet 3x3 16->64 55x55", 16, 64, 55, 55, 3, 1},
+    {"squeezenet 3x3 32->128 27x27", 32, 128, 27, 27, 3, 1},
+    {"squeezenet 3x3 64->256 13x13", 64, 256, 13, 13, 3, 1},
 };
 
 /* CPU time of the calling thread: on one thread it leaves out the time the
