@@ -4005,7 +4005,7 @@ static void cam__exec_conv_dense(cam_net *net, cam__step *s)
     cam_tensor *y = CAM__VT(s->out[0]);
     int64_t N = p[0], C = p[1], H = p[2], W = p[3], M = p[4], OH = p[5], OW = p[6], G = p[17];
     int64_t icg = C / G, ocg = M / G, ohw = OH * OW, ph = H + p[13] + p[15], pw = W + p[14] + p[16];
-    int unpadded = cam__conv_step_unpadded(s), padded = !unpadded && (p[13] || p[14] || p[15] || p[16]);
+    int padded = cam__conv_step_scratch(s);
     int pad_given = s->pad_given && !net->dense_acts;
     float *scratch = padded ? (float *)(net->arena + s->p[20]) : NULL;
     const float *res = s->res >= 0 ? (const float *)CAM__VT(s->res)->data : NULL;
