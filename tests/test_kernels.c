@@ -116,8 +116,8 @@ static int pitched_check(rng *r, const cam__conv_params *p0, const float *dense,
             for (x = 0; x < pw; ++x) {
                 const float *q = buf + ((size_t)o * ph + y) * pw + x;
                 int inside = y >= pt && y < pt + p.oh && x >= pl && x < pl + p.ow;
-                const float *d = dense + ((size_t)o * p.oh + (y - pt)) * p.ow + (x - pl);
-                if (inside ? memcmp(q, d, sizeof(float)) != 0 : *q != -12345.0f) {
+                if (inside ? memcmp(q, dense + ((size_t)o * p.oh + (y - pt)) * p.ow + (x - pl), sizeof(float)) != 0
+                           : *q != -12345.0f) {
                     ok = 0;
                     snprintf(label, n, "borders t%d l%d b%d r%d: oc %d row %d col %d %s", pt, pl, pb, pr, o, y, x,
                              inside ? "differs" : "border written");
