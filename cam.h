@@ -219,6 +219,11 @@ typedef struct cam_net_desc {
     const char *cam_feature;   /* override CAM head detection: feature tensor name */
     const char *cam_weights;   /* ... and classifier weight initializer (C x K) */
     const char *cam_bias;      /* ... and optional bias initializer (C) */
+    int no_winograd;           /* 1: every conv direct; 0: stride-1 3x3 convs with
+                                  >= 16 channels each side run as Winograd F(2x2,3x3)
+                                  (16 products per 2x2 tile instead of 36; outputs
+                                  differ from the direct sums by rounding, ~1e-6
+                                  relative) */
 } cam_net_desc;
 
 /* Loads and compiles an ONNX model. desc may be NULL; err may be NULL.
@@ -1806,6 +1811,7 @@ typedef struct cam__node {
     float *packed; /* packed per group, or NULL */
     float *bias;   /* [oc] (BatchNormalization folded in) or NULL */
     int bn_folded;
+    int wino;      /* packed for Winograd F(2x2,3x3): 16 cam__conv_pack 1x1 slices, one per product */
     int64_t oc, icg, kh, kw, group;
 } cam__node;
 
@@ -1858,6 +1864,7 @@ typedef struct cam__step {
     const float *bias;
     const float *camw;    /* a CAM head's Gemm: w packed for the map product (cam__mapc_pack) */
     int dense;            /* conv: 1 dense kernel, 2 depthwise, 0 scalar reference */
+    int wino;             /* dense conv run as Winograd F(2x2,3x3) (w: the node's wino packing) */
     char label[48];       /* "Conv+BN+Add+Relu" */
 } cam__step;
 
@@ -1888,6 +1895,11 @@ struct cam_net {
     /* 1 while every step must write its own output tensor (the gradient's
        kept forward): no conv writes into the next one's padding scratch */
     int dense_acts;
+    int no_winograd;
+    /* Winograd convs' per-thread scratch: wino_slots buffers of wino_per floats */
+    float *wino_buf;
+    size_t wino_per;
+    int wino_slots;
     int batch, height, width;
     const char **keep;
     int n_keep;
@@ -2694,6 +2706,8 @@ CAM__ENG_FN void cam__eng_vec_exp(const float *x, float *y, size_t n)
 #define cam__k_conv_out_pitch_ok cam__conv_out_pitch_ok
 #define cam__k_conv_pack cam__conv_pack
 #define cam__k_conv_packed_floats cam__conv_packed_floats
+#define cam__k_wino_in cam__wino_in
+#define cam__k_wino_out cam__wino_out
 #define cam__k_dwconv cam__dwconv
 #define cam__k_pool2d cam__pool2d
 #define cam__k_gemm_nt cam__gemm_nt
@@ -2709,6 +2723,8 @@ CAM__ENG_FN void cam__eng_vec_exp(const float *x, float *y, size_t n)
 #define cam__k_conv_out_pitch_ok(p) 0
 #define cam__k_conv_pack cam__eng_conv_pack
 #define cam__k_conv_packed_floats cam__eng_conv_packed_floats
+#define cam__k_wino_in cam__wino_in_ref
+#define cam__k_wino_out cam__wino_out_ref
 #define cam__k_dwconv cam__eng_dwconv
 #define cam__k_pool2d cam__eng_pool2d
 #define cam__k_gemm_nt cam__eng_gemm_nt
@@ -3971,7 +3987,7 @@ static void cam__conv_step_params(const cam__step *s, cam__conv_params *cp)
 static int cam__conv_step_unpadded(const cam__step *s)
 {
     cam__conv_params cp;
-    if (!(s->p[13] || s->p[14] || s->p[15] || s->p[16]))
+    if (s->wino || !(s->p[13] || s->p[14] || s->p[15] || s->p[16]))
         return 0;
     cam__conv_step_params(s, &cp);
     return cam__k_conv_takes_unpadded(&cp);
@@ -3998,6 +4014,214 @@ static int cam__conv_step_scratch(const cam__step *s)
            !cam__conv_step_unpadded(s);
 }
 
+/* Winograd F(2x2,3x3) conv step (s->wino). The output's tile rows are cut
+   into bands of about CAM__WINO_BAND_BYTES of transformed input and
+   products (so they stay in L2 between the transforms and the GEMM), each
+   band's output channels into parts where the bands alone are fewer than
+   the threads. A work item (band, part) transforms the band's input tiles
+   into 16 planes V[xi][c][t], runs the 16 products M[xi] = U[xi] V[xi] as
+   1x1 convs over the band's tiles, and transforms M back through the conv
+   epilogue into the output (pitched where it fills the next conv's padding
+   scratch). The bands depend on the shapes only, so every output element
+   takes the same operations whatever the thread count. */
+#ifndef CAM__WINO_BAND_BYTES
+#define CAM__WINO_BAND_BYTES (512 * 1024)
+#endif
+typedef struct cam__wino_geom {
+    int tiles_y, tiles_x, n_bands, band_max; /* band_max: most tile rows in a band */
+} cam__wino_geom;
+
+static void cam__wino_geometry(int64_t C, int64_t K, int64_t OH, int64_t OW, cam__wino_geom *g)
+{
+    int64_t tiles, target, nb;
+    g->tiles_y = (int)((OH + 1) / 2);
+    g->tiles_x = (int)((OW + 1) / 2);
+    tiles = (int64_t)g->tiles_y * g->tiles_x;
+    target = CAM__WINO_BAND_BYTES / (64 * (C + K));
+    if (target < 16)
+        target = 16;
+    nb = (tiles + target - 1) / target;
+    if (nb > g->tiles_y)
+        nb = g->tiles_y;
+    if (nb < 1)
+        nb = 1;
+    g->n_bands = (int)nb;
+    g->band_max = (int)((g->tiles_y + nb - 1) / nb);
+}
+
+/* Band b's tile rows [*ty0, *ty1): near-equal parts. */
+static void cam__wino_band(const cam__wino_geom *g, int b, int *ty0, int *ty1)
+{
+    *ty0 = (int)((int64_t)b * g->tiles_y / g->n_bands);
+    *ty1 = (int)((int64_t)(b + 1) * g->tiles_y / g->n_bands);
+}
+
+/* Per-thread scratch of a Winograd step: V and M for the largest band and
+   all output channels (16 planes each, 16-float aligned). */
+static size_t cam__wino_step_floats(const cam__step *s)
+{
+    cam__wino_geom g;
+    size_t tc;
+    cam__wino_geometry(s->p[1], s->p[4], s->p[5], s->p[6], &g);
+    tc = (size_t)g.band_max * g.tiles_x;
+    return 16 * ((((size_t)s->p[1] * tc + 15) & ~(size_t)15) + (((size_t)s->p[4] * tc + 15) & ~(size_t)15));
+}
+
+/* Gives every thread of the pool a Winograd scratch (after planning and
+   when the thread count changes: never during a forward). A failed
+   allocation leaves fewer slots: the steps then run on fewer threads. */
+static void cam__wino_reserve(cam_net *net)
+{
+    int want = net->threads > 1 ? net->threads : 1;
+    float *b;
+    if (!net->wino_per || net->wino_slots >= want)
+        return;
+    b = (float *)cam__malloc_plan(net, net->wino_per * (size_t)want * sizeof(float));
+    if (!b)
+        return;
+    if (net->wino_buf)
+        cam__hfree(&net->heap, &net->plan_mem, net->wino_buf);
+    net->wino_buf = b;
+    net->wino_slots = want;
+}
+
+typedef struct cam__wino_task {
+    const float *in, *w, *bias, *res;
+    float *out, *scratch;
+    int c, k, ih, iw, oh, ow, opw, n_parts, k_per, n_items, n_tasks;
+    size_t pf1, oplane, per;
+    cam__wino_geom g;
+    cam__act_params act;
+    cam__pad_border zb; /* zb.buf NULL: dense output */
+} cam__wino_task;
+
+static void cam__wino_item(const cam__wino_task *t, int item, float *scratch)
+{
+    int b = item / t->n_parts, k0 = (item % t->n_parts) * t->k_per, k1, ty0, ty1, ty, nt, xi;
+    size_t vplane, mplane;
+    float *V = scratch, *Mb;
+    cam__conv_params cp;
+    k1 = k0 + t->k_per < t->k ? k0 + t->k_per : t->k;
+    if (k0 >= k1)
+        return;
+    cam__wino_band(&t->g, b, &ty0, &ty1);
+    nt = (ty1 - ty0) * t->g.tiles_x;
+    vplane = ((size_t)t->c * nt + 15) & ~(size_t)15;
+    mplane = ((size_t)(k1 - k0) * nt + 15) & ~(size_t)15;
+    Mb = V + 16 * vplane;
+    for (ty = ty0; ty < ty1; ty++)
+        cam__k_wino_in(t->in, t->c, t->ih, t->iw, ty, 0, t->g.tiles_x, V + (size_t)(ty - ty0) * t->g.tiles_x, vplane,
+                       (size_t)nt);
+    memset(&cp, 0, sizeof cp);
+    cp.ic = t->c;
+    cp.ih = cp.oh = 1;
+    cp.iw = cp.ow = nt;
+    cp.oc = k1 - k0;
+    cp.kh = cp.kw = cp.sh = cp.sw = cp.dh = cp.dw = 1;
+    for (xi = 0; xi < 16; xi++) {
+        cp.in = V + (size_t)xi * vplane;
+        cp.w = t->w + (size_t)xi * t->pf1 + (size_t)k0 * t->c; /* k0 starts a packed block */
+        cp.out = Mb + (size_t)xi * mplane;
+        cam__k_conv(&cp, 0, k1 - k0, 0, nt);
+    }
+    for (ty = ty0; ty < ty1; ty++)
+        cam__k_wino_out(Mb + (size_t)(ty - ty0) * t->g.tiles_x, mplane, (size_t)nt, k1 - k0, ty, 0, t->g.tiles_x, t->oh,
+                        t->ow, t->bias ? t->bias + k0 : NULL, t->res ? t->res + (size_t)k0 * t->oh * t->ow : NULL,
+                        t->out + (size_t)k0 * t->oplane, t->opw, t->oplane, &t->act);
+    if (t->zb.buf) {
+        int y1 = 2 * ty1 < t->oh ? 2 * ty1 : t->oh;
+        cam__zero_border(&t->zb, k0, k1, 2 * ty0 * t->ow, y1 * t->ow);
+    }
+}
+
+static void cam__wino_task_fn(void *ctx, int task, int thread)
+{
+    cam__wino_task *t = (cam__wino_task *)ctx;
+    int item;
+    (void)thread;
+    for (item = task; item < t->n_items; item += t->n_tasks)
+        cam__wino_item(t, item, t->scratch + (size_t)task * t->per);
+}
+
+static void cam__exec_conv_wino(cam_net *net, cam__step *s)
+{
+    const int64_t *p = s->p;
+    const cam_tensor *x = CAM__VT(s->in[0]);
+    cam_tensor *y = CAM__VT(s->out[0]);
+    int64_t N = p[0], C = p[1], H = p[2], W = p[3], M = p[4], OH = p[5], OW = p[6], ohw = OH * OW;
+    int64_t ph = H + p[13] + p[15], pw = W + p[14] + p[16], n;
+    int padded = cam__conv_step_scratch(s), pad_given = s->pad_given && !net->dense_acts;
+    float *scratch = padded ? (float *)(net->arena + s->p[20]) : NULL;
+    const float *res = s->res >= 0 ? (const float *)CAM__VT(s->res)->data : NULL;
+    int P = net->threads < net->wino_slots ? net->threads : net->wino_slots, units;
+    cam__wino_task t;
+    memset(&t, 0, sizeof t);
+    cam__wino_geometry(C, M, OH, OW, &t.g);
+    t.c = (int)C;
+    t.k = (int)M;
+    t.ih = (int)ph;
+    t.iw = (int)pw;
+    t.oh = (int)OH;
+    t.ow = (int)OW;
+    t.w = s->w;
+    t.pf1 = cam__k_conv_packed_floats((int)M, (int)C, 1, 1);
+    t.bias = s->bias;
+    t.act = s->act;
+    t.per = net->wino_per;
+    t.scratch = net->wino_buf;
+    /* channel parts (whole CAM__OC_TASK units) where the bands alone leave
+       threads idle; 2 items per thread evens out unequal bands */
+    units = (int)((M + CAM__OC_TASK - 1) / CAM__OC_TASK);
+    t.n_parts = 1;
+    if (P > 1 && t.g.n_bands < 2 * P) {
+        t.n_parts = (2 * P + t.g.n_bands - 1) / t.g.n_bands;
+        if (t.n_parts > units)
+            t.n_parts = units;
+    }
+    t.k_per = ((units + t.n_parts - 1) / t.n_parts) * CAM__OC_TASK;
+    t.n_parts = (int)((M + t.k_per - 1) / t.k_per);
+    t.n_items = t.g.n_bands * t.n_parts;
+    t.n_tasks = P < t.n_items ? P : t.n_items;
+    if (t.n_tasks < 1)
+        t.n_tasks = 1;
+    if (s->pad_into >= 0 && !net->dense_acts) {
+        const cam__step *c = &net->steps[s->pad_into];
+        t.zb.buf = (float *)(net->arena + c->p[20]);
+        t.zb.pt = (int)c->p[13];
+        t.zb.pl = (int)c->p[14];
+        t.zb.h = (int)OH;
+        t.zb.w = (int)OW;
+        t.zb.ph = (int)(OH + c->p[13] + c->p[15]);
+        t.zb.pw = (int)(OW + c->p[14] + c->p[16]);
+        t.opw = t.zb.pw;
+        t.oplane = (size_t)t.zb.ph * t.zb.pw;
+    } else {
+        t.opw = (int)OW;
+        t.oplane = (size_t)ohw;
+    }
+    for (n = 0; n < N; n++) {
+        const float *src = (const float *)x->data + (size_t)(n * C) * H * W;
+        if (padded && !pad_given) {
+            cam__pad_task pt;
+            pt.in = src;
+            pt.out = scratch;
+            pt.ih = (int)H;
+            pt.iw = (int)W;
+            pt.pt = (int)p[13];
+            pt.pl = (int)p[14];
+            pt.ph = (int)ph;
+            pt.pw = (int)pw;
+            pt.c = (int)C;
+            pt.n = cam__ntasks(net, ph, 2);
+            cam__par(net, cam__pad_task_fn, &pt, pt.n);
+        }
+        t.in = padded ? scratch : src;
+        t.res = res ? res + (size_t)(n * M) * ohw : NULL;
+        t.out = t.zb.buf ? t.zb.buf + (size_t)t.zb.pt * t.zb.pw + t.zb.pl : (float *)y->data + (size_t)(n * M) * ohw;
+        cam__par(net, cam__wino_task_fn, &t, t.n_tasks);
+    }
+}
+
 static void cam__exec_conv_dense(cam_net *net, cam__step *s)
 {
     const int64_t *p = s->p;
@@ -4011,6 +4235,10 @@ static void cam__exec_conv_dense(cam_net *net, cam__step *s)
     const float *res = s->res >= 0 ? (const float *)CAM__VT(s->res)->data : NULL;
     size_t pf = cam__k_conv_packed_floats((int)ocg, (int)icg, (int)p[7], (int)p[8]);
     cam__conv_task t;
+    if (s->wino) {
+        cam__exec_conv_wino(net, s);
+        return;
+    }
     /* n_ocu: output channel units of CAM__OC_TASK channels, the split's grain */
     int64_t n, g, n_ocu = (ocg + CAM__OC_TASK - 1) / CAM__OC_TASK, wbytes = ocg * icg * p[7] * p[8], ibytes = icg * ph * pw;
     int n_oc_tasks = 1, n_px = 1, T = net->threads > 1 ? net->threads * 4 : 1;
@@ -4689,6 +4917,97 @@ static int cam__init_float(const cam_net *net, int id, int64_t count)
     return v->is_init && v->init.data && v->init.dtype == CAM_FLOAT32 && (count < 0 || cam_tensor_count(&v->init) == count);
 }
 
+/* Winograd F(2x2,3x3) (cam_simd.h's kernel-winograd) takes stride-1,
+   undilated 3x3 convs of one group with at least CAM__WINO_MIN_C channels
+   on each side: below that the 16 1x1 products are too thin for the GEMM
+   tiles and the transforms' cost per multiply-add grows. */
+#ifndef CAM__WINO_MIN_C
+#define CAM__WINO_MIN_C 16
+#endif
+static int cam__wino_node(const cam_net *net, const cam__node *nd, int64_t M, int64_t icg, int64_t kh, int64_t kw,
+                          int64_t G)
+{
+    const int64_t *v;
+    int c, i;
+    if (net->no_winograd || kh != 3 || kw != 3 || G != 1 || icg < CAM__WINO_MIN_C || M < CAM__WINO_MIN_C)
+        return 0;
+    if ((c = cam__attr_ints(nd, "strides", &v)) >= 0)
+        for (i = 0; i < c; i++)
+            if (v[i] != 1)
+                return 0;
+    if ((c = cam__attr_ints(nd, "dilations", &v)) >= 0)
+        for (i = 0; i < c; i++)
+            if (v[i] != 1)
+                return 0;
+    return 1;
+}
+
+/* Floats of a Winograd packing: 16 packed 1x1 convs of M x icg. */
+static size_t cam__wino_packed_floats(int64_t M, int64_t icg)
+{
+    return 16 * cam__k_conv_packed_floats((int)M, (int)icg, 1, 1);
+}
+
+/* Packs 3x3 weights w ([M][icg][3][3]) for Winograd: U = G g G^T per
+   kernel, then product xi's M x icg matrix as a packed 1x1 conv. */
+static cam_result cam__wino_pack(cam_net *net, const float *w, int64_t M, int64_t icg, float *packed)
+{
+    size_t pf1 = cam__k_conv_packed_floats((int)M, (int)icg, 1, 1), n = (size_t)M * icg, e;
+    float *u = (float *)cam__malloc_model(net, n * 16 * sizeof(float));
+    float *slice = (float *)cam__malloc_model(net, n * sizeof(float));
+    int xi;
+    if (!u || !slice) {
+        if (u) cam__hfree(&net->heap, &net->model_mem, u);
+        if (slice) cam__hfree(&net->heap, &net->model_mem, slice);
+        return cam__fail(net, CAM_ERR_NOMEM, "out of memory packing weights");
+    }
+    for (e = 0; e < n; e++)
+        cam__wino_weights(w + e * 9, u + e * 16);
+    for (xi = 0; xi < 16; xi++) {
+        for (e = 0; e < n; e++)
+            slice[e] = u[e * 16 + (size_t)xi];
+        cam__k_conv_pack(slice, (int)M, (int)icg, 1, 1, packed + (size_t)xi * pf1);
+    }
+    cam__hfree(&net->heap, &net->model_mem, slice);
+    cam__hfree(&net->heap, &net->model_mem, u);
+    return CAM_OK;
+}
+
+/* Winograd pays where a conv has enough 2x2 tiles to amortise its 16
+   weight matrices (16/9 of the direct weights, read once per band): on 7x7
+   maps (16 tiles, resnet's last stage) the direct conv is faster. */
+#ifndef CAM__WINO_MIN_TILES
+#define CAM__WINO_MIN_TILES 32
+#endif
+/* Packs a Winograd-eligible conv (nd->wino == -1: raw weights held) at its
+   first plan, when its map size is known: Winograd where the map has at
+   least CAM__WINO_MIN_TILES tiles, else the direct packing. The choice
+   stays for later plans (other input sizes run it as chosen). */
+static cam_result cam__wino_decide(cam_net *net, cam__node *nd, const cam__step *s)
+{
+    int64_t M = nd->oc, icg = nd->icg, tiles = ((s->p[5] + 1) / 2) * ((s->p[6] + 1) / 2);
+    int use = tiles >= CAM__WINO_MIN_TILES;
+    size_t raw = (size_t)M * icg * 9;
+    size_t pf = use ? cam__wino_packed_floats(M, icg) : cam__k_conv_packed_floats((int)M, (int)icg, 3, 3);
+    float *packed = (float *)cam__malloc_model(net, pf * sizeof(float));
+    cam_result r = CAM_OK;
+    if (!packed)
+        return cam__fail(net, CAM_ERR_NOMEM, "out of memory packing weights");
+    if (use)
+        r = cam__wino_pack(net, nd->packed, M, icg, packed);
+    else
+        cam__k_conv_pack(nd->packed, (int)M, (int)icg, 3, 3, packed);
+    if (r != CAM_OK) {
+        cam__hfree(&net->heap, &net->model_mem, packed);
+        return r;
+    }
+    cam__hfree(&net->heap, &net->model_mem, nd->packed);
+    nd->packed = packed;
+    nd->wino = use;
+    net->packed_bytes += ((int64_t)pf - (int64_t)raw) * 4;
+    return CAM_OK;
+}
+
 /* Shape-independent work done once at load: BatchNormalization folded into
    the Conv before it, conv weights packed (the raw copy freed when nothing
    else reads it), dense-layer weights laid out N x K with alpha applied. */
@@ -4786,6 +5105,15 @@ static cam_result cam__prepare(cam_net *net)
                 if (!nd->packed)
                     return cam__fail(net, CAM_ERR_NOMEM, "out of memory packing weights");
                 memcpy(nd->packed, w, (size_t)M * pf * sizeof(float));
+            } else if (cam__wino_node(net, nd, M, icg, kh, kw, G)) {
+                /* raw for now: the first plan packs it for Winograd or
+                   direct from the map size (cam__wino_decide) */
+                pf = (size_t)M * icg * 9;
+                nd->packed = (float *)cam__malloc_model(net, pf * sizeof(float));
+                if (!nd->packed)
+                    return cam__fail(net, CAM_ERR_NOMEM, "out of memory packing weights");
+                memcpy(nd->packed, w, pf * sizeof(float));
+                nd->wino = -1;
             } else {
                 pf = cam__k_conv_packed_floats((int)ocg, (int)icg, (int)kh, (int)kw);
                 nd->packed = (float *)cam__malloc_model(net, (size_t)G * pf * sizeof(float));
@@ -5075,6 +5403,9 @@ static void cam__plan_reset(cam_net *net)
     net->arena = NULL;
     net->arena_bytes = 0;
     net->planned = 0;
+    net->wino_buf = NULL; /* plan_mem: freed above */
+    net->wino_per = 0;
+    net->wino_slots = 0;
     net->head_ok = 0;
     for (i = 0; i < net->n_values; i++) {
         cam__value *v = &net->values[i];
@@ -5115,7 +5446,7 @@ static void cam__plan_pad_into(cam_net *net, int i)
         pr->out[0] != s->in[0] || pr->pad_into >= 0 || pr->p[4] != s->p[1])
         return;
     cam__conv_step_kparams(pr, &cp);
-    if (!cam__k_conv_out_pitch_ok(&cp))
+    if (!pr->wino && !cam__k_conv_out_pitch_ok(&cp))
         return;
     pr->pad_into = i;
     s->pad_given = 1;
@@ -5236,9 +5567,12 @@ static cam_result cam__plan(cam_net *net)
             continue;
         }
         if (s->op == CAM__OP_Conv && nd->packed) {
+            if (nd->wino < 0 && (r = cam__wino_decide(net, nd, s)) != CAM_OK)
+                return r;
             s->w = nd->packed;
             s->bias = nd->bias;
             s->dense = (nd->group == nd->oc && nd->icg == 1 && s->p[1] == nd->group) ? 2 : 1;
+            s->wino = nd->wino;
         }
         if (s->op == CAM__OP_Gemm && nd->packed && !s->p[3] && nd->oc == s->p[2] && nd->icg == s->p[1]) {
             s->w = nd->packed;
@@ -5416,6 +5750,13 @@ static cam_result cam__plan(cam_net *net)
         }
     }
     net->arena_bytes = arena;
+    net->wino_buf = NULL;
+    net->wino_per = 0;
+    net->wino_slots = 0;
+    for (i = 0; i < n_live; i++)
+        if (net->steps[i].wino && !net->steps[i].dead && cam__wino_step_floats(&net->steps[i]) > net->wino_per)
+            net->wino_per = cam__wino_step_floats(&net->steps[i]);
+    cam__wino_reserve(net);
     net->arena = (unsigned char *)cam__malloc_plan(net, arena ? arena : 64);
     if (!net->arena)
         return cam__fail(net, CAM_ERR_NOMEM, "out of memory: activation arena of %lu bytes", (unsigned long)arena);
@@ -5458,6 +5799,7 @@ static void cam__pool_set(cam_net *net, int threads)
         }
     }
     net->threads = net->pool ? threads : 1;
+    cam__wino_reserve(net);
 #else
     (void)threads;
     net->threads = 1;
@@ -5509,6 +5851,7 @@ static cam_result cam__load(const void *data, size_t size, const cam_net_desc *d
     memset(net, 0, sizeof *net);
     net->heap.a = a;
     net->no_fuse = d.no_fuse;
+    net->no_winograd = d.no_winograd;
     net->batch = d.batch;
     net->height = d.height;
     net->width = d.width;
@@ -10582,11 +10925,55 @@ static void cam__gdw_task_fn(void *ctx, int task, int thread)
 /* Weights of group g as Wt[r][o] (r = (c*kh + ky)*kw + kx): from the packed
    copy (checked by packing it again: a layout this code does not know is an
    error, never a wrong gradient), or from the raw initializer. */
+/* A Winograd conv's 3x3 weights back from its 16 packed products:
+   U = G g G^T inverts exactly up to rounding (g row 0 = U row 0, row 2 =
+   U row 3, row 1 = U row 1 - U row 2, the same along columns). Checked by
+   transforming them again (a few ulps apart, or the packing is not the one
+   this code knows: an error, never a wrong gradient). wt[r][o] as
+   cam__grad_conv_wt. */
+static cam_result cam__grad_wino_wt(cam__gctx *c, const cam__step *s, float *wt)
+{
+    cam_net *net = c->net;
+    int64_t C = s->p[1], M = s->p[4], o, k;
+    size_t pf1 = cam__k_conv_packed_floats((int)M, (int)C, 1, 1);
+    const int64_t B = CAM__CONV_OC_BLOCK;
+    for (o = 0; o < M; o++)
+        for (k = 0; k < C; k++) {
+            float u[16], t[4][3], g[9], u2[16], big = 0, diff = 0;
+            int xi, i, j;
+            for (xi = 0; xi < 16; xi++)
+                u[xi] = s->w[(size_t)xi * pf1 + (size_t)((o / B) * C + k) * B + (size_t)(o % B)];
+            for (i = 0; i < 4; i++) {
+                t[i][0] = u[4 * i];
+                t[i][1] = u[4 * i + 1] - u[4 * i + 2];
+                t[i][2] = u[4 * i + 3];
+            }
+            for (j = 0; j < 3; j++) {
+                g[j] = t[0][j];
+                g[3 + j] = t[1][j] - t[2][j];
+                g[6 + j] = t[3][j];
+            }
+            cam__wino_weights(g, u2);
+            for (xi = 0; xi < 16; xi++) {
+                float a = fabsf(u[xi]), d = fabsf(u[xi] - u2[xi]);
+                big = a > big ? a : big;
+                diff = d > diff ? d : diff;
+            }
+            if (diff > 1e-5f * big)
+                return cam__nfail(net, s, CAM_ERR_UNSUPPORTED, "gradient: unknown packed weight layout");
+            for (i = 0; i < 9; i++)
+                wt[(size_t)(k * 9 + i) * M + o] = g[i];
+        }
+    return CAM_OK;
+}
+
 static cam_result cam__grad_conv_wt(cam__gctx *c, const cam__step *s, int64_t g, float *wt)
 {
     cam_net *net = c->net;
     const int64_t *p = s->p;
     int64_t G = p[17], icg = p[1] / G, ocg = p[4] / G, R = icg * p[7] * p[8], o, r;
+    if (s->wino)
+        return cam__grad_wino_wt(c, s, wt);
     if (s->dense == 1) {
         size_t pf = cam__k_conv_packed_floats((int)ocg, (int)icg, (int)p[7], (int)p[8]);
         const float *P = s->w + (size_t)g * pf;

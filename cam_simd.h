@@ -364,6 +364,116 @@ CAM__INLINE float cam__epi1(float acc, const float *bias, const float *res, int 
     return cam__act1(acc, act);
 }
 
+/* >>kernel-winograd
+   Winograd F(2x2, 3x3) for stride-1, undilated 3x3 convs (Lavin and Gray,
+   "Fast Algorithms for Convolutional Neural Networks", 2016): each 2x2
+   output tile costs 16 multiply-adds per input/output channel pair instead
+   of 36, at a few additions per tile and channel for the transforms.
+   Y = A^T [ (G g G^T) .* (B^T d B) ] A with
+     B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1],
+     G   = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1],
+     A^T = [1 1 1 0; 0 1 -1 -1].
+   The engine transforms the weights once at load (cam__wino_weights), the
+   input tiles of a band of tile rows (cam__wino_in), runs the 16 products
+   as 1x1 convs over the band's tiles (cam__conv, the GEMM) and transforms
+   back with the conv epilogue (cam__wino_out). Tile (ty, tx) reads rows
+   2ty..2ty+3 and columns 2tx..2tx+3 of the padded input; cells outside the
+   plane (odd output sizes) read as 0. Element xi = 4i + j of a tile's
+   16. Every lane of the SIMD variants goes through the reference's
+   operations in the same order (bit-identical results). */
+
+/* U = G g G^T for one 3x3 kernel g (row-major); u[4i + j]. */
+CAM__KFN void cam__wino_weights(const float *g, float *u)
+{
+    float t[4][3];
+    int i, j;
+    for (j = 0; j < 3; ++j) {
+        float g0 = g[j], g1 = g[3 + j], g2 = g[6 + j];
+        t[0][j] = g0;
+        t[1][j] = 0.5f * ((g0 + g1) + g2);
+        t[2][j] = 0.5f * ((g0 - g1) + g2);
+        t[3][j] = g2;
+    }
+    for (i = 0; i < 4; ++i) {
+        float a = t[i][0], b = t[i][1], c = t[i][2];
+        u[4 * i + 0] = a;
+        u[4 * i + 1] = 0.5f * ((a + b) + c);
+        u[4 * i + 2] = 0.5f * ((a - b) + c);
+        u[4 * i + 3] = c;
+    }
+}
+
+/* d B for one row of 4 cells, then B^T of the 4 results: shared by every
+   variant so that the lanes compute what the reference does. */
+#define CAM__WINO_ROW(d0, d1, d2, d3, h0, h1, h2, h3) \
+    do {                                              \
+        (h0) = (d0) - (d2);                           \
+        (h1) = (d1) + (d2);                           \
+        (h2) = (d2) - (d1);                           \
+        (h3) = (d1) - (d3);                           \
+    } while (0)
+
+/* Input transform of tiles [tx0, tx1) of tile row ty, channels [0, c) of
+   the padded input in ([c][ih][iw]): element xi of channel ch's tile tx
+   goes to v[xi * vplane + ch * vpitch + (tx - tx0)]. */
+CAM__KFN void cam__wino_in_ref(const float *in, int c, int ih, int iw, int ty, int tx0, int tx1, float *v,
+                               size_t vplane, size_t vpitch)
+{
+    int ch, tx, r, j;
+    for (ch = 0; ch < c; ++ch) {
+        const float *plane = in + (size_t)ch * ih * iw;
+        for (tx = tx0; tx < tx1; ++tx) {
+            float d[4][4], h[4][4];
+            float *dst = v + (size_t)ch * vpitch + (size_t)(tx - tx0);
+            for (r = 0; r < 4; ++r)
+                for (j = 0; j < 4; ++j) {
+                    int y = 2 * ty + r, x = 2 * tx + j;
+                    d[r][j] = y < ih && x < iw ? plane[(size_t)y * iw + x] : 0.0f;
+                }
+            for (r = 0; r < 4; ++r)
+                CAM__WINO_ROW(d[r][0], d[r][1], d[r][2], d[r][3], h[r][0], h[r][1], h[r][2], h[r][3]);
+            for (j = 0; j < 4; ++j)
+                CAM__WINO_ROW(h[0][j], h[1][j], h[2][j], h[3][j], dst[(size_t)(0 + j) * vplane],
+                              dst[(size_t)(4 + j) * vplane], dst[(size_t)(8 + j) * vplane], dst[(size_t)(12 + j) * vplane]);
+        }
+    }
+}
+
+/* m A for one row of 4 products, then A^T of the 2 x 4 results. */
+#define CAM__WINO_OROW(m0, m1, m2, m3, s0, s1) \
+    do {                                       \
+        (s0) = ((m0) + (m1)) + (m2);           \
+        (s1) = ((m1) - (m2)) - (m3);           \
+    } while (0)
+
+/* Output transform of tiles [tx0, tx1) of tile row ty, channels [0, nk):
+   products m[xi * mplane + k * mpitch + (tx - tx0)]; writes the tile's
+   outputs inside the oh x ow map, act(y + bias[k] + res[k][y][x]), to
+   out + k * oplane + y * opw + x (bias, res dense [nk][oh][ow], optional). */
+CAM__KFN void cam__wino_out_ref(const float *m, size_t mplane, size_t mpitch, int nk, int ty, int tx0, int tx1,
+                                int oh, int ow, const float *bias, const float *res, float *out, int opw,
+                                size_t oplane, const cam__act_params *act)
+{
+    int k, tx, i, j;
+    for (k = 0; k < nk; ++k)
+        for (tx = tx0; tx < tx1; ++tx) {
+            const float *src = m + (size_t)k * mpitch + (size_t)(tx - tx0);
+            float s[4][2], y[2][2];
+            for (i = 0; i < 4; ++i)
+                CAM__WINO_OROW(src[(size_t)(4 * i + 0) * mplane], src[(size_t)(4 * i + 1) * mplane],
+                               src[(size_t)(4 * i + 2) * mplane], src[(size_t)(4 * i + 3) * mplane], s[i][0], s[i][1]);
+            for (j = 0; j < 2; ++j)
+                CAM__WINO_OROW(s[0][j], s[1][j], s[2][j], s[3][j], y[0][j], y[1][j]);
+            for (i = 0; i < 2; ++i)
+                for (j = 0; j < 2; ++j) {
+                    int oy = 2 * ty + i, ox = 2 * tx + j;
+                    if (oy < oh && ox < ow)
+                        out[(size_t)k * oplane + (size_t)oy * opw + ox] =
+                            cam__epi1(y[i][j], bias, res, k, ((size_t)k * oh + oy) * ow + ox, act);
+                }
+        }
+}
+
 CAM__KFN void cam__conv_ref(const cam__conv_params *p, int oc0, int oc1, int px0, int px1)
 {
     size_t ihw = (size_t)p->ih * p->iw, ohw = (size_t)p->oh * p->ow;
@@ -2355,6 +2465,104 @@ static void cam__conv_rtu_window(const cam__conv_params *p, int y0, int x0, int 
         }
 }
 
+/* >>kernel-winograd-avx512: cam__wino_in/out_ref on 16 tiles per vector.
+   A row's 34 cells for 16 tiles come in two masked loads plus two single
+   cells (the row's end reads as zero), split into even and odd columns. */
+CAM__INLINE __mmask16 cam__wino_mask(int n) { return n <= 0 ? 0 : n >= 16 ? 0xFFFF : (__mmask16)((1u << n) - 1u); }
+
+CAM__KFN void cam__wino_in_avx512(const float *in, int c, int ih, int iw, int ty, int tx0, int tx1, float *v,
+                                  size_t vplane, size_t vpitch)
+{
+    const __m512i ev = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i od = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    int ch, a, r;
+    for (ch = 0; ch < c; ++ch) {
+        const float *plane = in + (size_t)ch * ih * iw;
+        for (a = tx0; a < tx1; a += 16) {
+            int n = tx1 - a < 16 ? tx1 - a : 16, x0 = 2 * a, nv = iw - x0;
+            __mmask16 sm = cam__wino_mask(n);
+            __m512 h[4][4];
+            float *dst = v + (size_t)ch * vpitch + (size_t)(a - tx0);
+            for (r = 0; r < 4; ++r) {
+                __m512 lo, hi, e0, e1, e2, e3, t2, t3;
+                int y = 2 * ty + r;
+                if (y < ih) {
+                    const float *row = plane + (size_t)y * iw + x0;
+                    lo = _mm512_maskz_loadu_ps(cam__wino_mask(nv), row);
+                    hi = _mm512_maskz_loadu_ps(cam__wino_mask(nv - 16), row + 16);
+                    t2 = _mm512_maskz_loadu_ps(cam__wino_mask(nv - 32), row + 32); /* cells 32, 33 */
+                } else {
+                    lo = hi = t2 = _mm512_setzero_ps();
+                }
+                e0 = _mm512_permutex2var_ps(lo, ev, hi);
+                e1 = _mm512_permutex2var_ps(lo, od, hi);
+                t3 = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(t2), _mm512_castps_si512(t2), 1));
+                e2 = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(t2), _mm512_castps_si512(e0), 1));
+                e3 = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(t3), _mm512_castps_si512(e1), 1));
+                CAM__WINO_ROW(e0, e1, e2, e3, h[r][0], h[r][1], h[r][2], h[r][3]);
+            }
+            for (r = 0; r < 4; ++r) {
+                __m512 v0, v1, v2, v3;
+                CAM__WINO_ROW(h[0][r], h[1][r], h[2][r], h[3][r], v0, v1, v2, v3);
+                _mm512_mask_storeu_ps(dst + (size_t)(0 + r) * vplane, sm, v0);
+                _mm512_mask_storeu_ps(dst + (size_t)(4 + r) * vplane, sm, v1);
+                _mm512_mask_storeu_ps(dst + (size_t)(8 + r) * vplane, sm, v2);
+                _mm512_mask_storeu_ps(dst + (size_t)(12 + r) * vplane, sm, v3);
+            }
+        }
+    }
+}
+
+CAM__KFN void cam__wino_out_avx512(const float *m, size_t mplane, size_t mpitch, int nk, int ty, int tx0, int tx1,
+                                   int oh, int ow, const float *bias, const float *res, float *out, int opw,
+                                   size_t oplane, const cam__act_params *act)
+{
+    const __m512i il = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i ih = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    int k, a, i;
+    for (k = 0; k < nk; ++k) {
+        const __m512 b = _mm512_set1_ps(bias ? bias[k] : 0.0f);
+        for (a = tx0; a < tx1; a += 16) {
+            int n = tx1 - a < 16 ? tx1 - a : 16, x0 = 2 * a, nx = ow - x0 < 2 * n ? ow - x0 : 2 * n;
+            const float *src = m + (size_t)k * mpitch + (size_t)(a - tx0);
+            __mmask16 lm = cam__wino_mask(n), m0 = cam__wino_mask(nx), m1 = cam__wino_mask(nx - 16);
+            __m512 s[4][2], y[2][2];
+            for (i = 0; i < 4; ++i) {
+                __m512 q0 = _mm512_maskz_loadu_ps(lm, src + (size_t)(4 * i + 0) * mplane);
+                __m512 q1 = _mm512_maskz_loadu_ps(lm, src + (size_t)(4 * i + 1) * mplane);
+                __m512 q2 = _mm512_maskz_loadu_ps(lm, src + (size_t)(4 * i + 2) * mplane);
+                __m512 q3 = _mm512_maskz_loadu_ps(lm, src + (size_t)(4 * i + 3) * mplane);
+                CAM__WINO_OROW(q0, q1, q2, q3, s[i][0], s[i][1]);
+            }
+            CAM__WINO_OROW(s[0][0], s[1][0], s[2][0], s[3][0], y[0][0], y[1][0]);
+            CAM__WINO_OROW(s[0][1], s[1][1], s[2][1], s[3][1], y[0][1], y[1][1]);
+            for (i = 0; i < 2; ++i) {
+                int oy = 2 * ty + i;
+                __m512 lo, hi;
+                float *o;
+                if (oy >= oh)
+                    break;
+                lo = _mm512_permutex2var_ps(y[i][0], il, y[i][1]);
+                hi = _mm512_permutex2var_ps(y[i][0], ih, y[i][1]);
+                if (bias) {
+                    lo = _mm512_add_ps(lo, b);
+                    hi = _mm512_add_ps(hi, b);
+                }
+                if (res) {
+                    const float *rr = res + ((size_t)k * oh + oy) * ow + x0;
+                    lo = _mm512_add_ps(lo, _mm512_maskz_loadu_ps(m0, rr));
+                    hi = _mm512_add_ps(hi, _mm512_maskz_loadu_ps(m1, rr + 16));
+                }
+                lo = cam__act512(lo, act);
+                hi = cam__act512(hi, act);
+                o = out + (size_t)k * oplane + (size_t)oy * opw + x0;
+                _mm512_mask_storeu_ps(o, m0, lo);
+                _mm512_mask_storeu_ps(o + 16, m1, hi);
+            }
+        }
+    }
+}
+
 /* cam__gpool_ref with 16 channels per vector: lane j runs channel c + j's
    chain in the reference's order (mean: 0, += each element, / hw; max:
    from the first element, acc > v ? acc : v, which is vmaxps), so the
@@ -4136,6 +4344,25 @@ CAM__KFN void cam__pad_rows(const float *in, float *out, int c, int ih, int iw, 
     cam__pad_rows_avx512(in, out, c, ih, iw, pt, pl, ph, pw, y0, y1);
 #else
     cam__pad_rows_ref(in, out, c, ih, iw, pt, pl, ph, pw, y0, y1);
+#endif
+}
+CAM__KFN void cam__wino_in(const float *in, int c, int ih, int iw, int ty, int tx0, int tx1, float *v, size_t vplane,
+                           size_t vpitch)
+{
+#if defined(CAM__SIMD_AVX512)
+    cam__wino_in_avx512(in, c, ih, iw, ty, tx0, tx1, v, vplane, vpitch);
+#else
+    cam__wino_in_ref(in, c, ih, iw, ty, tx0, tx1, v, vplane, vpitch);
+#endif
+}
+CAM__KFN void cam__wino_out(const float *m, size_t mplane, size_t mpitch, int nk, int ty, int tx0, int tx1, int oh,
+                            int ow, const float *bias, const float *res, float *out, int opw, size_t oplane,
+                            const cam__act_params *act)
+{
+#if defined(CAM__SIMD_AVX512)
+    cam__wino_out_avx512(m, mplane, mpitch, nk, ty, tx0, tx1, oh, ow, bias, res, out, opw, oplane, act);
+#else
+    cam__wino_out_ref(m, mplane, mpitch, nk, ty, tx0, tx1, oh, ow, bias, res, out, opw, oplane, act);
 #endif
 }
 #undef CAM__PICK
