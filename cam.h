@@ -265,7 +265,10 @@ CAM_API cam_result cam_net_output(cam_net *net, int i, cam_tensor *out);
 /* View of any kept tensor, graph output, CAM feature tensor or initializer by name. */
 CAM_API cam_result cam_net_tensor(cam_net *net, const char *name, cam_tensor *out);
 
-/* Thread count used by forward; changeable between forwards. */
+/* Thread count used by forward (0: all cores); changeable between forwards.
+   Outputs are the same whatever the count. Raising it above the count the
+   net was planned with re-plans at the next forward (allocates) where a
+   Winograd conv needs a scratch per thread. */
 CAM_API cam_result cam_net_set_threads(cam_net *net, int threads);
 CAM_API int cam_net_threads(const cam_net *net);
 
@@ -326,6 +329,7 @@ typedef struct cam_step_info {
     int ndim;
     int64_t dims[CAM_MAX_NDIM];
     int64_t macs;
+    int winograd;        /* 1: a conv run as Winograd F(2x2,3x3) (cam_net_desc.no_winograd) */
 } cam_step_info;
 
 CAM_API int cam_net_step_count(const cam_net *net);
@@ -1896,10 +1900,6 @@ struct cam_net {
        kept forward): no conv writes into the next one's padding scratch */
     int dense_acts;
     int no_winograd;
-    /* Winograd convs' per-thread scratch: wino_slots buffers of wino_per floats */
-    float *wino_buf;
-    size_t wino_per;
-    int wino_slots;
     int batch, height, width;
     const char **keep;
     int n_keep;
@@ -1910,6 +1910,7 @@ struct cam_net {
     int64_t **in_vals;     /* model memory, per input, or NULL */
     int int_consts;        /* current plan treats int64 inputs as constants */
     int pending;           /* plan waits for int64 input values */
+    int wino_replan;       /* threads raised above a Winograd step's scratch count: re-plan at the next forward */
     /* plan */
     int planned;
     int n_steps;
@@ -4056,8 +4057,10 @@ static void cam__wino_band(const cam__wino_geom *g, int b, int *ty0, int *ty1)
     *ty1 = (int)((int64_t)(b + 1) * g->tiles_y / g->n_bands);
 }
 
-/* Per-thread scratch of a Winograd step: V and M for the largest band and
-   all output channels (16 planes each, 16-float aligned). */
+/* Scratch of one Winograd task: V and M for the largest band and all
+   output channels (16 planes each, 16-float aligned). The step's arena
+   slot holds s->p[22] of them (the thread count when it was planned) at
+   s->p[21]. */
 static size_t cam__wino_step_floats(const cam__step *s)
 {
     cam__wino_geom g;
@@ -4065,24 +4068,6 @@ static size_t cam__wino_step_floats(const cam__step *s)
     cam__wino_geometry(s->p[1], s->p[4], s->p[5], s->p[6], &g);
     tc = (size_t)g.band_max * g.tiles_x;
     return 16 * ((((size_t)s->p[1] * tc + 15) & ~(size_t)15) + (((size_t)s->p[4] * tc + 15) & ~(size_t)15));
-}
-
-/* Gives every thread of the pool a Winograd scratch (after planning and
-   when the thread count changes: never during a forward). A failed
-   allocation leaves fewer slots: the steps then run on fewer threads. */
-static void cam__wino_reserve(cam_net *net)
-{
-    int want = net->threads > 1 ? net->threads : 1;
-    float *b;
-    if (!net->wino_per || net->wino_slots >= want)
-        return;
-    b = (float *)cam__malloc_plan(net, net->wino_per * (size_t)want * sizeof(float));
-    if (!b)
-        return;
-    if (net->wino_buf)
-        cam__hfree(&net->heap, &net->plan_mem, net->wino_buf);
-    net->wino_buf = b;
-    net->wino_slots = want;
 }
 
 typedef struct cam__wino_task {
@@ -4153,7 +4138,7 @@ static void cam__exec_conv_wino(cam_net *net, cam__step *s)
     int padded = cam__conv_step_scratch(s), pad_given = s->pad_given && !net->dense_acts;
     float *scratch = padded ? (float *)(net->arena + s->p[20]) : NULL;
     const float *res = s->res >= 0 ? (const float *)CAM__VT(s->res)->data : NULL;
-    int P = net->threads < net->wino_slots ? net->threads : net->wino_slots, units;
+    int P = net->threads < (int)p[22] ? net->threads : (int)p[22], units;
     cam__wino_task t;
     memset(&t, 0, sizeof t);
     cam__wino_geometry(C, M, OH, OW, &t.g);
@@ -4167,8 +4152,8 @@ static void cam__exec_conv_wino(cam_net *net, cam__step *s)
     t.pf1 = cam__k_conv_packed_floats((int)M, (int)C, 1, 1);
     t.bias = s->bias;
     t.act = s->act;
-    t.per = net->wino_per;
-    t.scratch = net->wino_buf;
+    t.per = cam__wino_step_floats(s);
+    t.scratch = (float *)(net->arena + p[21]);
     /* channel parts (whole CAM__OC_TASK units) where the bands alone leave
        threads idle; 2 items per thread evens out unequal bands */
     units = (int)((M + CAM__OC_TASK - 1) / CAM__OC_TASK);
@@ -4975,18 +4960,26 @@ static cam_result cam__wino_pack(cam_net *net, const float *w, int64_t M, int64_
 
 /* Winograd pays where a conv has enough 2x2 tiles to amortise its 16
    weight matrices (16/9 of the direct weights, read once per band): on 7x7
-   maps (16 tiles, resnet's last stage) the direct conv is faster. */
+   maps (16 tiles, resnet's last stage) the direct conv is faster. And where
+   the conv is big enough for its gain to matter: below ~20 M multiply-adds
+   (a conv of < 0.1 ms) the gain is a few microseconds while the scratch
+   (a band's transformed input and products per thread, ~0.5 MB) would
+   double a small net's activation memory. */
 #ifndef CAM__WINO_MIN_TILES
 #define CAM__WINO_MIN_TILES 32
 #endif
+#ifndef CAM__WINO_MIN_MACS
+#define CAM__WINO_MIN_MACS 20000000
+#endif
 /* Packs a Winograd-eligible conv (nd->wino == -1: raw weights held) at its
    first plan, when its map size is known: Winograd where the map has at
-   least CAM__WINO_MIN_TILES tiles, else the direct packing. The choice
+   least CAM__WINO_MIN_TILES tiles and the conv CAM__WINO_MIN_MACS
+   multiply-adds per image, else the direct packing. The choice
    stays for later plans (other input sizes run it as chosen). */
 static cam_result cam__wino_decide(cam_net *net, cam__node *nd, const cam__step *s)
 {
     int64_t M = nd->oc, icg = nd->icg, tiles = ((s->p[5] + 1) / 2) * ((s->p[6] + 1) / 2);
-    int use = tiles >= CAM__WINO_MIN_TILES;
+    int use = tiles >= CAM__WINO_MIN_TILES && M * icg * 9 * s->p[5] * s->p[6] >= CAM__WINO_MIN_MACS;
     size_t raw = (size_t)M * icg * 9;
     size_t pf = use ? cam__wino_packed_floats(M, icg) : cam__k_conv_packed_floats((int)M, (int)icg, 3, 3);
     float *packed = (float *)cam__malloc_model(net, pf * sizeof(float));
@@ -5403,9 +5396,7 @@ static void cam__plan_reset(cam_net *net)
     net->arena = NULL;
     net->arena_bytes = 0;
     net->planned = 0;
-    net->wino_buf = NULL; /* plan_mem: freed above */
-    net->wino_per = 0;
-    net->wino_slots = 0;
+
     net->head_ok = 0;
     for (i = 0; i < net->n_values; i++) {
         cam__value *v = &net->values[i];
@@ -5686,9 +5677,9 @@ static cam_result cam__plan(cam_net *net)
     if (!net->no_fuse)
         for (i = 0; i < n_live; i++)
             cam__plan_pad_into(net, i);
-    /* slots: runtime roots, then conv padding scratch */
-    slots = (cam__slot *)cam__malloc_plan(net, (size_t)(net->n_values + n_live + 1) * sizeof(cam__slot));
-    order = (int *)cam__malloc_plan(net, (size_t)(net->n_values + n_live + 1) * sizeof(int));
+    /* slots: runtime roots, then conv padding and Winograd scratch */
+    slots = (cam__slot *)cam__malloc_plan(net, (size_t)(net->n_values + 2 * n_live + 1) * sizeof(cam__slot));
+    order = (int *)cam__malloc_plan(net, (size_t)(net->n_values + 2 * n_live + 1) * sizeof(int));
     if (!slots || !order)
         return cam__fail(net, CAM_ERR_NOMEM, "out of memory planning");
     n_slots = 0;
@@ -5712,6 +5703,14 @@ static cam_result cam__plan(cam_net *net)
             slots[n_slots].first = s->pad_given ? net->values[s->in[0]].producer : i;
             slots[n_slots].last = i;
             order[n_slots] = -1 - i;
+            n_slots++;
+        }
+        if (s->wino) {
+            /* a scratch per thread (cam__exec_conv_wino) */
+            s->p[22] = net->threads > 1 ? net->threads : 1;
+            slots[n_slots].bytes = cam__wino_step_floats(s) * (size_t)s->p[22] * sizeof(float);
+            slots[n_slots].first = slots[n_slots].last = i;
+            order[n_slots] = -1 - n_live - i;
             n_slots++;
         }
     }
@@ -5750,13 +5749,6 @@ static cam_result cam__plan(cam_net *net)
         }
     }
     net->arena_bytes = arena;
-    net->wino_buf = NULL;
-    net->wino_per = 0;
-    net->wino_slots = 0;
-    for (i = 0; i < n_live; i++)
-        if (net->steps[i].wino && !net->steps[i].dead && cam__wino_step_floats(&net->steps[i]) > net->wino_per)
-            net->wino_per = cam__wino_step_floats(&net->steps[i]);
-    cam__wino_reserve(net);
     net->arena = (unsigned char *)cam__malloc_plan(net, arena ? arena : 64);
     if (!net->arena)
         return cam__fail(net, CAM_ERR_NOMEM, "out of memory: activation arena of %lu bytes", (unsigned long)arena);
@@ -5764,6 +5756,8 @@ static cam_result cam__plan(cam_net *net)
         if (order[i] >= 0) {
             net->values[order[i]].offset = slots[i].offset;
             net->values[order[i]].t.data = net->arena + slots[i].offset;
+        } else if (-1 - order[i] >= n_live) {
+            net->steps[-1 - order[i] - n_live].p[21] = (int64_t)slots[i].offset; /* Winograd scratch */
         } else {
             /* conv padding scratch: its arena offset lives in the step */
             cam__step *s = &net->steps[-1 - order[i]];
@@ -5799,7 +5793,6 @@ static void cam__pool_set(cam_net *net, int threads)
         }
     }
     net->threads = net->pool ? threads : 1;
-    cam__wino_reserve(net);
 #else
     (void)threads;
     net->threads = 1;
@@ -5904,6 +5897,9 @@ static cam_result cam__load(const void *data, size_t size, const cam_net_desc *d
     }
     if (r == CAM_OK)
         r = cam__prepare(net);
+    /* the pool before the plan: Winograd convs get a scratch per thread */
+    if (r == CAM_OK)
+        cam__pool_set(net, d.threads ? d.threads : cam__cpu_count());
     if (r == CAM_OK) {
         r = cam__plan(net);
         if (r == CAM__DEFER) {
@@ -5917,7 +5913,6 @@ static cam_result cam__load(const void *data, size_t size, const cam_net_desc *d
         cam_net_free(net);
         return r;
     }
-    cam__pool_set(net, d.threads ? d.threads : cam__cpu_count());
     *out = net;
     return CAM_OK;
 }
@@ -6161,6 +6156,8 @@ CAM_API cam_result cam_net_forward(cam_net *net, const cam_tensor *inputs, int n
         net->int_consts = 1;
         replan = 1;
     }
+    if (net->wino_replan)
+        replan = 1;
     if (replan || !net->planned) {
         r = cam__plan(net);
         if (r == CAM__DEFER)
@@ -6170,6 +6167,7 @@ CAM_API cam_result cam_net_forward(cam_net *net, const cam_tensor *inputs, int n
             return r;
         }
         net->pending = 0;
+        net->wino_replan = 0;
     }
     for (i = 0; i < n_inputs; i++) {
         cam__value *v = &net->values[net->inputs[i]];
@@ -6236,6 +6234,12 @@ CAM_API cam_result cam_net_set_threads(cam_net *net, int threads)
     if (!net || threads < 0)
         return CAM_ERR_INVALID_ARG;
     cam__pool_set(net, threads ? threads : cam__cpu_count());
+    if (net->planned) {
+        int i;
+        for (i = 0; i < net->n_steps; i++)
+            if (net->steps[i].wino && net->steps[i].p[22] < net->threads)
+                net->wino_replan = 1;
+    }
     return CAM_OK;
 }
 
@@ -6335,6 +6339,7 @@ CAM_API cam_result cam_net_step(const cam_net *net, int i, cam_step_info *info)
     info->ndim = v->t.ndim;
     memcpy(info->dims, v->t.dims, sizeof info->dims);
     info->macs = s->macs;
+    info->winograd = s->wino;
     return CAM_OK;
 }
 

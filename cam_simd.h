@@ -380,7 +380,8 @@ CAM__INLINE float cam__epi1(float acc, const float *bias, const float *res, int 
    2ty..2ty+3 and columns 2tx..2tx+3 of the padded input; cells outside the
    plane (odd output sizes) read as 0. Element xi = 4i + j of a tile's
    16. Every lane of the SIMD variants goes through the reference's
-   operations in the same order (bit-identical results). */
+   operations in the same order (bit-identical results, but for sigmoid
+   and tanh, whose vector exp is not expf). */
 
 /* U = G g G^T for one 3x3 kernel g (row-major); u[4i + j]. */
 CAM__KFN void cam__wino_weights(const float *g, float *u)

@@ -52,14 +52,17 @@ static int cli_parse_int(const char *s, int *out)
 /* ---- cam run ---- */
 static const char *run_usage =
     "usage: cam run MODEL --input [NAME=]x.npy ... [--output NAME=y.npy ...] [--threads N] [--json]\n"
+    "               [--no-winograd]\n"
     "  Runs MODEL on .npy inputs (float32 or int64; by position when NAME is left out)\n"
     "  and writes the named tensors (any graph tensor) to .npy files. Without\n"
-    "  --output, prints a summary of every graph output.\n";
+    "  --output, prints a summary of every graph output.\n"
+    "  --no-winograd runs every conv direct (stride-1 3x3 convs run as Winograd\n"
+    "  F(2x2,3x3) by default where they are big enough; results differ by rounding).\n";
 
 int cam_cmd_run(int argc, char **argv)
 {
     const char *model = NULL, *in_names[CLI_MAX_IO], *in_files[CLI_MAX_IO], *out_names[CLI_MAX_IO], *out_files[CLI_MAX_IO];
-    int n_in = 0, n_out = 0, threads = 0, json = 0, i, k, rc = 1;
+    int n_in = 0, n_out = 0, threads = 0, json = 0, no_wino = 0, i, k, rc = 1;
     cam_tensor inputs[CLI_MAX_IO];
     cam_net_desc desc;
     cam_net *net = NULL;
@@ -98,6 +101,8 @@ int cam_cmd_run(int argc, char **argv)
                 return cli_err(argv[0], "bad --threads '%s'", argv[i], NULL);
         } else if (!strcmp(a, "--json")) {
             json = 1;
+        } else if (!strcmp(a, "--no-winograd")) {
+            no_wino = 1;
         } else if (a[0] == '-') {
             return cli_err(argv[0], "unknown option '%s' (try --help)", a, NULL);
         } else if (!model) {
@@ -110,6 +115,7 @@ int cam_cmd_run(int argc, char **argv)
         return cli_err(argv[0], "no MODEL given (try --help)", NULL, NULL);
     memset(&desc, 0, sizeof desc);
     desc.threads = threads;
+    desc.no_winograd = no_wino;
     desc.keep = out_names;
     desc.n_keep = n_out;
     if (cam_net_load(model, &desc, &net, &err) != CAM_OK)
@@ -372,11 +378,13 @@ int cam_cmd_info(int argc, char **argv)
 /* ---- cam bench ---- */
 static const char *bench_usage =
     "usage: cam bench MODEL THREADS [--runs N] [--warmup W] [--input FILE.f32] [--profile]\n"
+    "                 [--no-winograd]\n"
     "  Times forward passes (the anchors MINE_CMD contract): reads the input from\n"
     "  FILE.f32 or $ANCHORS_CACHE/input_1x3x224x224.f32 (raw little-endian float32),\n"
     "  prints one engine=cam line; maxdiff against MODEL.ref.f32 when it exists.\n"
     "  --profile then prints each compiled step (op, output, shape, MACs, ms, GFLOP/s;\n"
-    "  the minimum over up to 10 more runs) to stderr.\n";
+    "  the minimum over up to 10 more runs) to stderr; convs run as Winograd show\n"
+    "  op Conv.../wino. --no-winograd runs every conv direct.\n";
 
 /* Per-step profile: the minimum over several forwards, which filters out the
    preemptions a shared machine adds to single runs. */
@@ -437,7 +445,7 @@ static int bench_forward_failed(const char *cmd, cam_net *net, double *times, fl
 int cam_cmd_bench(int argc, char **argv)
 {
     const char *model = NULL, *input = NULL, *cache;
-    int threads = -1, runs = 20, warmup = 5, profile = 0, i;
+    int threads = -1, runs = 20, warmup = 5, profile = 0, no_wino = 0, i;
     char path[4096], name[256];
     cam_net *net;
     cam_net_desc desc;
@@ -464,6 +472,8 @@ int cam_cmd_bench(int argc, char **argv)
             input = argv[++i];
         } else if (!strcmp(a, "--profile")) {
             profile = 1;
+        } else if (!strcmp(a, "--no-winograd")) {
+            no_wino = 1;
         } else if (a[0] == '-') {
             return cli_err(argv[0], "unknown option '%s' (try --help)", a, NULL);
         } else if (!model) {
@@ -488,6 +498,7 @@ int cam_cmd_bench(int argc, char **argv)
     }
     memset(&desc, 0, sizeof desc);
     desc.threads = threads;
+    desc.no_winograd = no_wino;
     load_ms = cli_now_ms();
     if (cam_net_load(model, &desc, &net, &err) != CAM_OK)
         return cli_err(argv[0], "%s: %s", model, err.message);
@@ -591,14 +602,15 @@ int cam_cmd_bench(int argc, char **argv)
         fprintf(stderr, "%-4s %-22s %-28s %-16s %12s %9s %8s\n", "step", "op", "output", "shape", "MACs", "ms", "GFLOP/s");
         for (i = 0; i < ns; i++) {
             cam_step_info si;
-            char shp[64];
+            char shp[64], op[64];
             int k, o = 0;
             double ms = prof.t[i];
             cam_net_step(net, i, &si);
             shp[0] = 0;
             for (k = 0; k < si.ndim && o < (int)sizeof shp - 12; k++)
                 o += snprintf(shp + o, sizeof shp - (size_t)o, "%s%lld", k ? "x" : "", (long long)si.dims[k]);
-            fprintf(stderr, "%-4d %-22s %-28.28s %-16s %12lld %9.3f %8.1f\n", i, si.op, si.output, shp, (long long)si.macs, ms,
+            snprintf(op, sizeof op, "%s%s", si.op, si.winograd ? "/wino" : "");
+            fprintf(stderr, "%-4d %-22s %-28.28s %-16s %12lld %9.3f %8.1f\n", i, op, si.output, shp, (long long)si.macs, ms,
                     ms > 0 ? 2.0 * si.macs / (ms * 1e6) : 0.0);
             total += ms;
         }

@@ -1270,6 +1270,9 @@ static void cam_lua__read_desc(lua_State *L, int idx, cam_net_desc *desc, const 
     if (lua_getfield(L, idx, "no_fuse") != LUA_TNIL)
         desc->no_fuse = lua_toboolean(L, -1);
     lua_pop(L, 1);
+    if (lua_getfield(L, idx, "no_winograd") != LUA_TNIL)
+        desc->no_winograd = lua_toboolean(L, -1);
+    lua_pop(L, 1);
     if (lua_getfield(L, idx, "keep") != LUA_TNIL) {
         lua_Integer n, i;
         if (!lua_istable(L, -1))
@@ -1333,7 +1336,7 @@ static int cam_lua__load(lua_State *L, int from_string)
 
 /* cam.load(path [, options]) -> net or nil, message, code.
    options: threads, batch, height, width, keep = {names}, no_fuse,
-   cam_feature, cam_weights, cam_bias (see cam_net_desc). */
+   no_winograd, cam_feature, cam_weights, cam_bias (see cam_net_desc). */
 static int cam_lua_load(lua_State *L) { return cam_lua__load(L, 0); }
 /* cam.load_string(bytes [, options]). */
 static int cam_lua_load_string(lua_State *L) { return cam_lua__load(L, 1); }

@@ -1082,6 +1082,152 @@ static void test_fuzz_regress(test_ctx *t)
     test_report(t, bad == 0, "fuzz_regressions", "%d failed without a message", bad);
 }
 
+/* >>winograd: stride-1 3x3 convs big enough for Winograd F(2x2,3x3): a
+   padded conv (+bias+relu) writing straight into the next one's padding
+   scratch, a conv with a fused residual add, an unpadded conv (odd map:
+   the last tiles read past the plane), then GAP to scores. Batch 2. */
+enum { WC = 48, WHW = 45 };
+static pbw make_wino(void)
+{
+    pbw g = {0, 0, 0}, m = {0, 0, 0}, a = {0, 0, 0};
+    uint32_t seed = 7;
+    int64_t dw[4] = {WC, WC, 3, 3}, db[1] = {WC}, in_d[4] = {2, WC, WHW, WHW}, out_d[2] = {2, WC};
+    int64_t pads[4] = {1, 1, 1, 1}, nopad[4] = {0, 0, 0, 0};
+    float *w1 = rand_floats(&seed, WC * WC * 9, 0.07f), *b1 = rand_floats(&seed, WC, 0.1f);
+    float *w2 = rand_floats(&seed, WC * WC * 9, 0.07f), *w3 = rand_floats(&seed, WC * WC * 9, 0.07f);
+    pb_tensor(&g, 5, "w1", 4, dw, 1, w1, WC * WC * 9 * 4);
+    pb_tensor(&g, 5, "b1", 1, db, 1, b1, WC * 4);
+    pb_tensor(&g, 5, "w2", 4, dw, 1, w2, WC * WC * 9 * 4);
+    pb_tensor(&g, 5, "w3", 4, dw, 1, w3, WC * WC * 9 * 4);
+    attr_ints(&a, "pads", 4, pads);
+    pb_node(&g, "Conv", "conv1", "x,w1,b1", "c1", &a);
+    pb_node(&g, "Relu", "relu1", "c1", "r1", NULL);
+    attr_ints(&a, "pads", 4, pads);
+    pb_node(&g, "Conv", "conv2", "r1,w2", "c2", &a);
+    pb_node(&g, "Add", "add", "c2,r1", "a2", NULL);
+    pb_node(&g, "Relu", "relu2", "a2", "r2", NULL);
+    attr_ints(&a, "pads", 4, nopad);
+    pb_node(&g, "Conv", "conv3", "r2,w3", "c3", &a);
+    pb_node(&g, "GlobalAveragePool", "gap", "c3", "gap", NULL);
+    pb_node(&g, "Flatten", "flat", "gap", "y", NULL);
+    pb_vi(&g, 11, "x", 1, 4, in_d);
+    pb_vi(&g, 12, "y", 1, 2, out_d);
+    pb_model(&m, &g, 13);
+    free(w1); free(b1); free(w2); free(w3);
+    return m;
+}
+
+static cam_net *wino_load(test_ctx *t, const pbw *m, int no_winograd, int threads, const char *what)
+{
+    cam_net_desc d;
+    cam_net *net = NULL;
+    cam_error err;
+    const char *keep[1] = {"c3"};
+    memset(&d, 0, sizeof d);
+    d.no_winograd = no_winograd;
+    d.threads = threads;
+    d.keep = keep;
+    d.n_keep = 1;
+    if (cam_net_load_memory(m->b, m->n, &d, &net, &err) != CAM_OK) {
+        test_report(t, 0, what, "load: %s", err.message);
+        return NULL;
+    }
+    return net;
+}
+
+/* Copies the kept last conv map (2 x WC x 43 x 43) after a forward. */
+static float *wino_run(cam_net *net, const cam_tensor *in, size_t *n)
+{
+    cam_tensor o;
+    float *c;
+    if (cam_net_forward(net, in, 1) != CAM_OK || cam_net_tensor(net, "c3", &o) != CAM_OK)
+        return NULL;
+    *n = (size_t)cam_tensor_count(&o);
+    c = (float *)malloc(*n * sizeof(float));
+    memcpy(c, o.data, *n * sizeof(float));
+    return c;
+}
+
+static void test_winograd(test_ctx *t)
+{
+    pbw m = make_wino();
+    uint32_t seed = 99;
+    size_t nx = (size_t)2 * WC * WHW * WHW, n1 = 0, n2 = 0, n3 = 0, i;
+    float *x = rand_floats(&seed, nx, 1.0f), *ref = NULL, *got = NULL, *again = NULL;
+    float *g_ref = (float *)malloc(nx * sizeof(float)), *g_got = (float *)malloc(nx * sizeof(float));
+    cam_net *direct = wino_load(t, &m, 1, 1, "wino_load_direct"), *wino = wino_load(t, &m, 0, 1, "wino_load");
+    cam_tensor in;
+    int s, n_wino = 0, n_direct = 0;
+    double worst = 0, big = 0, gworst = 0, gbig = 0;
+    memset(&in, 0, sizeof in);
+    in.dtype = CAM_FLOAT32;
+    in.ndim = 4;
+    in.dims[0] = 2;
+    in.dims[1] = WC;
+    in.dims[2] = in.dims[3] = WHW;
+    in.data = x;
+    if (!direct || !wino)
+        goto done;
+    ref = wino_run(direct, &in, &n1);
+    got = wino_run(wino, &in, &n2);
+    for (s = 0; s < cam_net_step_count(wino); s++) {
+        cam_step_info si;
+        memset(&si, 0, sizeof si);
+        cam_net_step(wino, s, &si);
+        n_wino += si.winograd;
+    }
+    for (s = 0; s < cam_net_step_count(direct); s++) {
+        cam_step_info si;
+        memset(&si, 0, sizeof si);
+        cam_net_step(direct, s, &si);
+        n_direct += si.winograd;
+    }
+    test_report(t, n_wino == 3 && n_direct == 0, "wino_steps", "%d Winograd steps (want 3), %d with no_winograd",
+                n_wino, n_direct);
+    test_report(t, ref && got && n1 == n2, "wino_forward", "forward failed: %s / %s", cam_net_last_error(direct),
+                cam_net_last_error(wino));
+    if (!ref || !got || n1 != n2)
+        goto done;
+    for (i = 0; i < n1; i++) {
+        double d = fabs((double)ref[i] - got[i]);
+        worst = d > worst ? d : worst;
+        big = fabs(ref[i]) > big ? fabs(ref[i]) : big;
+    }
+    test_report(t, worst <= 1e-5 * big, "wino_matches_direct", "max |winograd - direct| %g, largest %g", worst, big);
+    /* more threads than the net was planned with: re-planned, same bits */
+    cam_net_set_threads(wino, 3);
+    again = wino_run(wino, &in, &n3);
+    test_report(t, again && n3 == n2 && !memcmp(again, got, n2 * sizeof(float)), "wino_threads_bit_identical",
+                "1 and 3 threads differ (%s)", cam_net_last_error(wino));
+    free(again);
+    cam_net_set_threads(wino, 2);
+    again = wino_run(wino, &in, &n3);
+    test_report(t, again && n3 == n2 && !memcmp(again, got, n2 * sizeof(float)), "wino_threads_2_bit_identical",
+                "1 and 2 threads differ (%s)", cam_net_last_error(wino));
+    /* the gradient through Winograd convs (weights unpacked from the 16 products) */
+    if (cam_net_gradient(direct, &in, 1, 3, g_ref, NULL) != CAM_OK || cam_net_gradient(wino, &in, 1, 3, g_got, NULL) != CAM_OK) {
+        test_report(t, 0, "wino_gradient", "gradient failed: %s / %s", cam_net_last_error(direct),
+                    cam_net_last_error(wino));
+    } else {
+        for (i = 0; i < nx; i++) {
+            double d = fabs((double)g_ref[i] - g_got[i]);
+            gworst = d > gworst ? d : gworst;
+            gbig = fabs(g_ref[i]) > gbig ? fabs(g_ref[i]) : gbig;
+        }
+        test_report(t, gbig > 0 && gworst <= 1e-4 * gbig, "wino_gradient", "max |d winograd - d direct| %g, largest %g",
+                    gworst, gbig);
+    }
+done:
+    free(ref);
+    free(got);
+    free(x);
+    free(g_ref);
+    free(g_got);
+    cam_net_free(direct);
+    cam_net_free(wino);
+    free(m.b);
+}
+
 int main(int argc, char **argv)
 {
     test_ctx t = {0, 0};
@@ -1102,6 +1248,7 @@ int main(int argc, char **argv)
     test_set_input_shape(&t, &cnn);
     test_cli(&t, dir, argc > 2 ? argv[2] : "");
     test_fuzz_regress(&t);
+    test_winograd(&t);
     test_real_model(&t);
     free(cnn.b);
     return test_done(&t);

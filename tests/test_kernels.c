@@ -1103,6 +1103,133 @@ static void test_pad_rows(test_ctx *t, rng *r)
     }
 }
 
+/* >>winograd: the F(2x2,3x3) transforms (cam__wino_in, cam__wino_out)
+   against their references bit for bit (sigmoid and tanh within 2e-6), cells outside the tiles given left
+   untouched: network rows (112, 28, 7 tiles), odd maps (the last tile
+   reads zeros past the plane), part rows, every activation, bias and
+   residual on and off, pitched output; then the whole method (references
+   and a plain GEMM) against the direct 3x3 sum in double precision. */
+static void wino_in_check(test_ctx *t, rng *r, int c, int ih, int iw, int ty, int tx0, int tx1)
+{
+    int nt = tx1 - tx0, pitch = nt + rng_int(r, 0, 3);
+    size_t plane = (size_t)c * pitch + (size_t)rng_int(r, 0, 5), n = 16 * plane, i;
+    float *in = rand_buf(r, (size_t)c * ih * iw, -2.0f, 2.0f), *ref = (float *)malloc(n * sizeof(float)),
+          *out = (float *)malloc(n * sizeof(float));
+    char name[120];
+    int ok;
+    for (i = 0; i < n; ++i) ref[i] = out[i] = -7.0f;
+    cam__wino_in_ref(in, c, ih, iw, ty, tx0, tx1, ref, plane, (size_t)pitch);
+    cam__wino_in(in, c, ih, iw, ty, tx0, tx1, out, plane, (size_t)pitch);
+    ok = memcmp(ref, out, n * sizeof(float)) == 0;
+    snprintf(name, sizeof name, "wino_in c %d %dx%d tile row %d tiles %d..%d", c, ih, iw, ty, tx0, tx1);
+    test_report(t, ok, name, "%s", ok ? "" : "differs from the reference");
+    free(in);
+    free(ref);
+    free(out);
+}
+
+static void wino_out_check(test_ctx *t, rng *r, int nk, int oh, int ow, int ty, int tx0, int tx1, int act, int bias,
+                           int res)
+{
+    int nt = tx1 - tx0, opw = ow + rng_int(r, 0, 3);
+    size_t mpitch = (size_t)nt + (size_t)rng_int(r, 0, 3), mplane = (size_t)nk * mpitch + (size_t)rng_int(r, 0, 5);
+    size_t oplane = (size_t)oh * opw + (size_t)rng_int(r, 0, 4), n = (size_t)nk * oplane, i;
+    float *m = rand_buf(r, 16 * mplane, -2.0f, 2.0f), *b = rand_buf(r, (size_t)nk, -1.0f, 1.0f);
+    float *rs = rand_buf(r, (size_t)nk * oh * ow, -1.0f, 1.0f);
+    float *ref = (float *)malloc(n * sizeof(float)), *out = (float *)malloc(n * sizeof(float));
+    cam__act_params a = make_act(act);
+    char name[160];
+    int ok;
+    for (i = 0; i < n; ++i) ref[i] = out[i] = -7.0f;
+    cam__wino_out_ref(m, mplane, mpitch, nk, ty, tx0, tx1, oh, ow, bias ? b : NULL, res ? rs : NULL, ref, opw, oplane, &a);
+    cam__wino_out(m, mplane, mpitch, nk, ty, tx0, tx1, oh, ow, bias ? b : NULL, res ? rs : NULL, out, opw, oplane, &a);
+    if (act == CAM__ACT_SIGMOID || act == CAM__ACT_TANH) {
+        /* the vector exp (SLEEF or cam's own) is not expf: 1-2 ulp */
+        for (ok = 1, i = 0; i < n; ++i)
+            ok = ok && fabsf(ref[i] - out[i]) <= 2e-6f;
+    } else {
+        ok = memcmp(ref, out, n * sizeof(float)) == 0;
+    }
+    snprintf(name, sizeof name, "wino_out k %d %dx%d pitch %d tile row %d tiles %d..%d act %s%s%s", nk, oh, ow, opw, ty,
+             tx0, tx1, act_name((cam__act_kind)act), bias ? " bias" : "", res ? " res" : "");
+    test_report(t, ok, name, "%s", ok ? "" : "differs from the reference");
+    free(m);
+    free(b);
+    free(rs);
+    free(ref);
+    free(out);
+}
+
+/* The method end to end on one padded input (c x ih x iw, k outputs of
+   (ih-2) x (iw-2)): relative error against the direct sum in double. */
+static void wino_math_check(test_ctx *t, rng *r, int c, int k, int ih, int iw)
+{
+    int oh = ih - 2, ow = iw - 2, ty_n = (oh + 1) / 2, tx_n = (ow + 1) / 2, xi, ch, o, ty, tx, y, x, i, j;
+    size_t vplane = (size_t)c * tx_n, mplane = (size_t)k * tx_n;
+    float *in = rand_buf(r, (size_t)c * ih * iw, -1.0f, 1.0f), *w = rand_buf(r, (size_t)k * c * 9, -1.0f, 1.0f);
+    float *u = (float *)malloc((size_t)k * c * 16 * sizeof(float)), *v = (float *)malloc(16 * vplane * sizeof(float));
+    float *m = (float *)malloc(16 * mplane * sizeof(float)), *out = (float *)malloc((size_t)k * oh * ow * sizeof(float));
+    double worst = 0, big = 0;
+    cam__act_params a = make_act(CAM__ACT_NONE);
+    char name[120];
+    for (i = 0; i < k * c; ++i) cam__wino_weights(w + (size_t)i * 9, u + (size_t)i * 16);
+    for (ty = 0; ty < ty_n; ++ty) {
+        cam__wino_in_ref(in, c, ih, iw, ty, 0, tx_n, v, vplane, (size_t)tx_n);
+        for (xi = 0; xi < 16; ++xi)
+            for (o = 0; o < k; ++o)
+                for (tx = 0; tx < tx_n; ++tx) {
+                    float acc = 0;
+                    for (ch = 0; ch < c; ++ch)
+                        acc += u[((size_t)o * c + ch) * 16 + xi] * v[xi * vplane + (size_t)ch * tx_n + tx];
+                    m[xi * mplane + (size_t)o * tx_n + tx] = acc;
+                }
+        cam__wino_out_ref(m, mplane, (size_t)tx_n, k, ty, 0, tx_n, oh, ow, NULL, NULL, out, ow, (size_t)oh * ow, &a);
+    }
+    for (o = 0; o < k; ++o)
+        for (y = 0; y < oh; ++y)
+            for (x = 0; x < ow; ++x) {
+                double s = 0, d;
+                for (ch = 0; ch < c; ++ch)
+                    for (i = 0; i < 3; ++i)
+                        for (j = 0; j < 3; ++j)
+                            s += (double)w[((size_t)o * c + ch) * 9 + i * 3 + j] * in[((size_t)ch * ih + y + i) * iw + x + j];
+                d = fabs(s - out[((size_t)o * oh + y) * ow + x]);
+                worst = d > worst ? d : worst;
+                big = fabs(s) > big ? fabs(s) : big;
+            }
+    snprintf(name, sizeof name, "wino_math c %d k %d %dx%d", c, k, ih, iw);
+    test_report(t, worst <= 1e-5 * (big > 1 ? big : 1), name, "max error %g (largest output %g)", worst, big);
+    free(in);
+    free(w);
+    free(u);
+    free(v);
+    free(m);
+    free(out);
+}
+
+static void test_wino(test_ctx *t, rng *r)
+{
+    /* padded input sizes: 226 (112 tiles), 58 (28), 16 (7), 9 (odd map 7), 5, 3 (one output) */
+    static const int sizes[][2] = {{226, 226}, {58, 58}, {16, 16}, {9, 9}, {5, 12}, {3, 3}, {17, 40}, {4, 35}};
+    int i;
+    for (i = 0; i < (int)(sizeof sizes / sizeof sizes[0]); ++i) {
+        int ih = sizes[i][0], iw = sizes[i][1], tx_n = (iw - 1) / 2, ty_n = (ih - 1) / 2;
+        wino_in_check(t, r, 3, ih, iw, ty_n - 1, 0, tx_n);
+        wino_in_check(t, r, 2, ih, iw, 0, tx_n / 3, tx_n);
+        wino_out_check(t, r, 3, ih - 2, iw - 2, ty_n - 1, 0, tx_n, i % 3 ? CAM__ACT_RELU : CAM__ACT_NONE, i & 1, i & 2);
+        wino_out_check(t, r, 2, ih - 2, iw - 2, 0, tx_n / 2, tx_n, CAM__ACT_CLIP, 1, 1);
+    }
+    for (i = 0; i < 40; ++i) {
+        int ih = rng_int(r, 3, 40), iw = rng_int(r, 3, 80), tx_n = (iw - 1) / 2, ty = rng_int(r, 0, (ih - 1) / 2 - 1);
+        int tx0 = rng_int(r, 0, tx_n - 1), tx1 = rng_int(r, tx0 + 1, tx_n);
+        wino_in_check(t, r, rng_int(r, 1, 4), ih, iw, ty, tx0, tx1);
+        wino_out_check(t, r, rng_int(r, 1, 4), ih - 2, iw - 2, ty, tx0, tx1, i % 8, i & 1, (i >> 1) & 1);
+    }
+    wino_math_check(t, r, 3, 5, 9, 9);
+    wino_math_check(t, r, 16, 4, 14, 11);
+    wino_math_check(t, r, 7, 3, 3, 20);
+}
+
 /* >>gpool: global pooling (cam__gpool) against its reference, bit for bit,
    only [c0, c1) written: network shapes (2048 x 7x7, 1000 x 13x13), plane
    sizes around the 16-element blocks, channel counts around the two
@@ -1272,6 +1399,7 @@ int main(int argc, char **argv)
     test_resample_range(&t, &r);
     test_pad_rows(&t, &r);
     test_gpool(&t, &r);
+    test_wino(&t, &r);
     test_pool_threads(&t);
     printf("# %d passed, %d failed\n", t.passed, t.failed);
     return test_done(&t);
