@@ -691,6 +691,15 @@ CAM__INLINE __m256i cam__mask8(int n)
 /* First n lanes (n < CAM__VL); the rest read as zero and are never touched. */
 CAM__INLINE cam__vf cam__vf_load_n(const float *p, int n) { return _mm256_maskload_ps(p, cam__mask8(n)); }
 CAM__INLINE void cam__vf_store_n(float *p, cam__vf v, int n) { _mm256_maskstore_ps(p, cam__mask8(n), v); }
+/* a0 b0 a1 b1 ... of the low and the high halves */
+CAM__INLINE cam__vf cam__vf_zip_lo(cam__vf a, cam__vf b)
+{
+    return _mm256_permute2f128_ps(_mm256_unpacklo_ps(a, b), _mm256_unpackhi_ps(a, b), 0x20);
+}
+CAM__INLINE cam__vf cam__vf_zip_hi(cam__vf a, cam__vf b)
+{
+    return _mm256_permute2f128_ps(_mm256_unpacklo_ps(a, b), _mm256_unpackhi_ps(a, b), 0x31);
+}
 CAM__INLINE float cam__vf_hsum(cam__vf v)
 {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -778,6 +787,8 @@ CAM__INLINE void cam__vf_store_n(float *p, cam__vf v, int n)
     for (i = 0; i < n; ++i) p[i] = t[i];
 }
 CAM__INLINE float cam__vf_hsum(cam__vf v) { return vaddvq_f32(v); }
+CAM__INLINE cam__vf cam__vf_zip_lo(cam__vf a, cam__vf b) { return vzip1q_f32(a, b); }
+CAM__INLINE cam__vf cam__vf_zip_hi(cam__vf a, cam__vf b) { return vzip2q_f32(a, b); }
 #if defined(CAM_USE_SLEEF)
 CAM__INLINE cam__vf cam__vf_exp(cam__vf x) { return Sleef_expf4_u10advsimd(x); }
 #else
@@ -839,6 +850,97 @@ CAM__INLINE cam__vf cam__vf_act(cam__vf v, const cam__act_params *a)
     case CAM__ACT_NONE:
     default: return v;
     }
+}
+
+/* >>kernel-winograd-vl: cam__wino_in/out_ref on CAM__VL tiles per vector
+   (AVX2, NEON): a row's cells for CAM__VL tiles as four stride-2 loads
+   (columns 2tx, 2tx+1, 2tx+2, 2tx+3), the outputs' two columns zipped back
+   into pixel order. Groups that would read past a row, or part groups,
+   take the reference (the same operations). */
+CAM__KFN void CAM__SFX(cam__wino_in)(const float *in, int c, int ih, int iw, int ty, int tx0, int tx1, float *v,
+                                     size_t vplane, size_t vpitch)
+{
+    int ch, a, r;
+    for (ch = 0; ch < c; ++ch) {
+        const float *plane = in + (size_t)ch * ih * iw;
+        for (a = tx0; a < tx1; a += CAM__VL) {
+            int n = tx1 - a < CAM__VL ? tx1 - a : CAM__VL, x0 = 2 * a;
+            float *dst = v + (size_t)ch * vpitch + (size_t)(a - tx0);
+            cam__vf h[4][4];
+            /* the last load reads 2 * CAM__VL - 2 + CAM__S2_REACH floats after x0 + 3 */
+            if (n < CAM__VL || x0 + 3 + 2 * CAM__VL - 2 + CAM__S2_REACH >= iw) {
+                cam__wino_in_ref(plane, 1, ih, iw, ty, a, a + n, dst, vplane, vpitch);
+                continue;
+            }
+            for (r = 0; r < 4; ++r) {
+                int y = 2 * ty + r;
+                if (y < ih) {
+                    const float *row = plane + (size_t)y * iw + x0;
+                    cam__vf e0 = cam__vf_loadu_s2(row), e1 = cam__vf_loadu_s2(row + 1);
+                    cam__vf e2 = cam__vf_loadu_s2(row + 2), e3 = cam__vf_loadu_s2(row + 3);
+                    h[r][0] = cam__vf_sub(e0, e2);
+                    h[r][1] = cam__vf_add(e1, e2);
+                    h[r][2] = cam__vf_sub(e2, e1);
+                    h[r][3] = cam__vf_sub(e1, e3);
+                } else {
+                    h[r][0] = h[r][1] = h[r][2] = h[r][3] = cam__vf_zero();
+                }
+            }
+            for (r = 0; r < 4; ++r) {
+                cam__vf_storeu(dst + (size_t)(0 + r) * vplane, cam__vf_sub(h[0][r], h[2][r]));
+                cam__vf_storeu(dst + (size_t)(4 + r) * vplane, cam__vf_add(h[1][r], h[2][r]));
+                cam__vf_storeu(dst + (size_t)(8 + r) * vplane, cam__vf_sub(h[2][r], h[1][r]));
+                cam__vf_storeu(dst + (size_t)(12 + r) * vplane, cam__vf_sub(h[1][r], h[3][r]));
+            }
+        }
+    }
+}
+
+CAM__INLINE cam__vf cam__wino_epi(cam__vf y, const float *bias, const float *res, const cam__act_params *act)
+{
+    if (bias) y = cam__vf_add(y, cam__vf_set1(*bias));
+    if (res) y = cam__vf_add(y, cam__vf_loadu(res));
+    return cam__vf_act(y, act);
+}
+
+CAM__KFN void CAM__SFX(cam__wino_out)(const float *m, size_t mplane, size_t mpitch, int nk, int ty, int tx0, int tx1,
+                                      int oh, int ow, const float *bias, const float *res, float *out, int opw,
+                                      size_t oplane, const cam__act_params *act)
+{
+    int k, a, i;
+    for (k = 0; k < nk; ++k)
+        for (a = tx0; a < tx1; a += CAM__VL) {
+            int n = tx1 - a < CAM__VL ? tx1 - a : CAM__VL, x0 = 2 * a;
+            const float *src = m + (size_t)k * mpitch + (size_t)(a - tx0);
+            cam__vf s[4][2], y[2][2];
+            if (n < CAM__VL || x0 + 2 * CAM__VL > ow) {
+                cam__wino_out_ref(src, mplane, mpitch, 1, ty, a, a + n, oh, ow, bias ? bias + k : NULL,
+                                  res ? res + (size_t)k * oh * ow : NULL, out + (size_t)k * oplane, opw, oplane, act);
+                continue;
+            }
+            for (i = 0; i < 4; ++i) {
+                cam__vf q0 = cam__vf_loadu(src + (size_t)(4 * i + 0) * mplane);
+                cam__vf q1 = cam__vf_loadu(src + (size_t)(4 * i + 1) * mplane);
+                cam__vf q2 = cam__vf_loadu(src + (size_t)(4 * i + 2) * mplane);
+                cam__vf q3 = cam__vf_loadu(src + (size_t)(4 * i + 3) * mplane);
+                s[i][0] = cam__vf_add(cam__vf_add(q0, q1), q2);
+                s[i][1] = cam__vf_sub(cam__vf_sub(q1, q2), q3);
+            }
+            for (i = 0; i < 2; ++i) {
+                y[0][i] = cam__vf_add(cam__vf_add(s[0][i], s[1][i]), s[2][i]);
+                y[1][i] = cam__vf_sub(cam__vf_sub(s[1][i], s[2][i]), s[3][i]);
+            }
+            for (i = 0; i < 2; ++i) {
+                int oy = 2 * ty + i;
+                const float *rr = res ? res + ((size_t)k * oh + oy) * ow + x0 : NULL;
+                float *o = out + (size_t)k * oplane + (size_t)oy * opw + x0;
+                if (oy >= oh)
+                    break;
+                cam__vf_storeu(o, cam__wino_epi(cam__vf_zip_lo(y[i][0], y[i][1]), bias ? bias + k : NULL, rr, act));
+                cam__vf_storeu(o + CAM__VL, cam__wino_epi(cam__vf_zip_hi(y[i][0], y[i][1]), bias ? bias + k : NULL,
+                                                          rr ? rr + CAM__VL : NULL, act));
+            }
+        }
 }
 
 CAM__KFN void CAM__SFX(cam__vec_act)(const float *x, float *y, size_t n, const cam__act_params *act)
@@ -4353,7 +4455,7 @@ CAM__KFN void cam__wino_in(const float *in, int c, int ih, int iw, int ty, int t
 #if defined(CAM__SIMD_AVX512)
     cam__wino_in_avx512(in, c, ih, iw, ty, tx0, tx1, v, vplane, vpitch);
 #else
-    cam__wino_in_ref(in, c, ih, iw, ty, tx0, tx1, v, vplane, vpitch);
+    CAM__PICK(cam__wino_in)(in, c, ih, iw, ty, tx0, tx1, v, vplane, vpitch);
 #endif
 }
 CAM__KFN void cam__wino_out(const float *m, size_t mplane, size_t mpitch, int nk, int ty, int tx0, int tx1, int oh,
@@ -4363,7 +4465,7 @@ CAM__KFN void cam__wino_out(const float *m, size_t mplane, size_t mpitch, int nk
 #if defined(CAM__SIMD_AVX512)
     cam__wino_out_avx512(m, mplane, mpitch, nk, ty, tx0, tx1, oh, ow, bias, res, out, opw, oplane, act);
 #else
-    cam__wino_out_ref(m, mplane, mpitch, nk, ty, tx0, tx1, oh, ow, bias, res, out, opw, oplane, act);
+    CAM__PICK(cam__wino_out)(m, mplane, mpitch, nk, ty, tx0, tx1, oh, ow, bias, res, out, opw, oplane, act);
 #endif
 }
 #undef CAM__PICK
