@@ -72,7 +72,17 @@
       int64 graph inputs that drive shapes (a Reshape target fed as an input) are
       planned as constants at the first forward and re-planned when they change.
       cam_net_desc.no_fuse keeps every node as written (no BN folding, fusion or
-      in-place Concat). cam_net_step_count()/cam_net_step() list the compiled
+      in-place Concat).
+      Convolutions are direct (no im2col) except stride-1, undilated 3x3 convs of
+      one group with >= 16 channels on each side, >= 32 2x2 output tiles and
+      >= 20 M multiply-adds per image: those run as Winograd F(2x2,3x3) (16
+      multiply-adds per tile and channel pair instead of 36: VGG-16 1.2x, ResNet-18
+      1.1x faster at 2 threads), chosen at the first plan from the map size and
+      kept for later shapes. Their outputs differ from the direct sums by rounding
+      (~1e-6 relative per layer; whole networks agree with PyTorch within 3e-5 of
+      the largest logit); cam_net_desc.no_winograd = 1 runs every conv direct.
+      Their weights take 16/9 of the direct packing, and each needs a scratch per
+      thread (about 1 MB) in the arena. cam_net_step_count()/cam_net_step() list the compiled
       steps; cam_net_set_step_callback() lets a caller time each one.
       ONNX's own operator tests (libonnx-testdata) run in tests/conformance.c;
       cam_tensor_proto_load() reads their TensorProto files.
@@ -111,7 +121,8 @@
       output element is computed by the same sequence of operations whatever the
       thread count: outputs are bit-identical for any thread count. Dense convs
       split by output-channel blocks when their weights outweigh their input, by
-      pixel ranges otherwise; depthwise convs and pools by channels; dense layers
+      pixel ranges otherwise; Winograd convs by bands of tiles (fixed by the
+      shapes) and output channels; depthwise convs and pools by channels; dense layers
       by output columns; elementwise work in fixed chunks. The thread that calls
       forward runs part of the work itself: give it at least 128 KB of stack
       (the AVX-512 conv kernels keep up to 48 KB of input windows there).

@@ -43,6 +43,16 @@
             p->oplane apart (p->opw > 0; p->out at the first pixel): the
             inside of a zero-bordered buffer the next conv reads as its
             padded input. The kernel writes only the output pixels.
+   Winograd F(2x2,3x3) transforms (stride-1 3x3 convs; the engine runs the
+   16 products through cam__conv as 1x1 convs; see >>kernel-winograd):
+     void cam__wino_weights(const float *g, float *u);        3x3 -> 4x4, load time
+     void cam__wino_in(const float *in, int c, int ih, int iw, int ty, int tx0, int tx1,
+                       float *v, size_t vplane, size_t vpitch);
+     void cam__wino_out(const float *m, size_t mplane, size_t mpitch, int nk, int ty,
+                        int tx0, int tx1, int oh, int ow, const float *bias, const float *res,
+                        float *out, int opw, size_t oplane, const cam__act_params *act);
+            tiles [tx0, tx1) of tile row ty; input padded, cells past the plane read
+            as 0; output pitched (opw, oplane), epilogue as the conv's.
    Depthwise conv (group == ic == oc, multiplier 1): input NOT padded, pads given.
      void cam__dwconv(const cam__dwconv_params *p, int c0, int c1);
    Pooling 2D (max / average): input NOT padded, pads given.
