@@ -4083,7 +4083,7 @@ static size_t cam__wino_plane(size_t n)
 /* Scratch of one Winograd task: V and M for the largest band and all
    output channels (16 planes each, cam__wino_plane apart). The step's arena
    slot holds s->p[22] of them (the thread count when it was planned) at
-   s->p[21]. */
+   arena offset s->p[23] (p[21] is the shape's padding flag). */
 static size_t cam__wino_step_floats(const cam__step *s)
 {
     cam__wino_geom g;
@@ -4182,16 +4182,16 @@ static void cam__exec_conv_wino(cam_net *net, cam__step *s)
     t.bias = s->bias;
     t.act = s->act;
     t.per = cam__wino_step_floats(s);
-    t.scratch = (float *)(net->arena + p[21]);
-    /* channel parts (whole CAM__OC_TASK units) where the bands alone leave
-       threads idle; 2 items per thread evens out unequal bands */
+    t.scratch = (float *)(net->arena + p[23]);
+    /* channel parts (whole CAM__OC_TASK units) where the bands alone are
+       fewer than twice the threads: the fewest that make the items a
+       multiple of the threads (each part transforms the band's input
+       again and runs thinner products) */
     units = (int)((M + CAM__OC_TASK - 1) / CAM__OC_TASK);
     t.n_parts = 1;
-    if (P > 1 && t.g.n_bands < 2 * P) {
-        t.n_parts = (2 * P + t.g.n_bands - 1) / t.g.n_bands;
-        if (t.n_parts > units)
-            t.n_parts = units;
-    }
+    if (P > 1 && t.g.n_bands < 2 * P)
+        while ((t.g.n_bands * t.n_parts) % P != 0 && t.n_parts < units)
+            t.n_parts++;
     t.k_per = ((units + t.n_parts - 1) / t.n_parts) * CAM__OC_TASK;
     t.n_parts = (int)((M + t.k_per - 1) / t.k_per);
     t.n_items = t.g.n_bands * t.n_parts;
@@ -4989,7 +4989,11 @@ static cam_result cam__wino_pack(cam_net *net, const float *w, int64_t M, int64_
 
 /* Winograd pays where a conv has enough 2x2 tiles to amortise its 16
    weight matrices (16/9 of the direct weights, read once per band): on 7x7
-   maps (16 tiles, resnet's last stage) the direct conv is faster. And where
+   maps (16 tiles, resnet's last stage) the direct conv is faster, and on
+   14x14 maps (49 tiles) too where the products' reduction (the input
+   channels) is short: googlenet's 96-160-channel 3x3s ran 5-20% slower at
+   2 threads, alexnet's 192->384 at 13x13 8%, where 256 and 512 channels
+   gained 10-45% (the rule may not depend on the thread count). And where
    the conv is big enough for its gain to matter: below ~20 M multiply-adds
    (a conv of < 0.1 ms) the gain is a few microseconds while the scratch
    (a band's transformed input and products per thread, ~0.5 MB) would
@@ -5000,15 +5004,23 @@ static cam_result cam__wino_pack(cam_net *net, const float *w, int64_t M, int64_
 #ifndef CAM__WINO_MIN_MACS
 #define CAM__WINO_MIN_MACS 20000000
 #endif
+#ifndef CAM__WINO_SMALL_TILES
+#define CAM__WINO_SMALL_TILES 64 /* below: only with >= CAM__WINO_SMALL_MIN_C input channels */
+#endif
+#ifndef CAM__WINO_SMALL_MIN_C
+#define CAM__WINO_SMALL_MIN_C 256
+#endif
 /* Packs a Winograd-eligible conv (nd->wino == -1: raw weights held) at its
    first plan, when its map size is known: Winograd where the map has at
-   least CAM__WINO_MIN_TILES tiles and the conv CAM__WINO_MIN_MACS
+   least CAM__WINO_MIN_TILES tiles (CAM__WINO_SMALL_TILES unless it has
+   CAM__WINO_SMALL_MIN_C input channels) and the conv CAM__WINO_MIN_MACS
    multiply-adds per image, else the direct packing. The choice
    stays for later plans (other input sizes run it as chosen). */
 static cam_result cam__wino_decide(cam_net *net, cam__node *nd, const cam__step *s)
 {
     int64_t M = nd->oc, icg = nd->icg, tiles = ((s->p[5] + 1) / 2) * ((s->p[6] + 1) / 2);
-    int use = tiles >= CAM__WINO_MIN_TILES && M * icg * 9 * s->p[5] * s->p[6] >= CAM__WINO_MIN_MACS;
+    int use = tiles >= CAM__WINO_MIN_TILES && M * icg * 9 * s->p[5] * s->p[6] >= CAM__WINO_MIN_MACS &&
+              (tiles >= CAM__WINO_SMALL_TILES || icg >= CAM__WINO_SMALL_MIN_C);
     size_t raw = (size_t)M * icg * 9;
     size_t pf = use ? cam__wino_packed_floats(M, icg) : cam__k_conv_packed_floats((int)M, (int)icg, 3, 3);
     float *packed = (float *)cam__malloc_model(net, pf * sizeof(float));
@@ -5786,7 +5798,7 @@ static cam_result cam__plan(cam_net *net)
             net->values[order[i]].offset = slots[i].offset;
             net->values[order[i]].t.data = net->arena + slots[i].offset;
         } else if (-1 - order[i] >= n_live) {
-            net->steps[-1 - order[i] - n_live].p[21] = (int64_t)slots[i].offset; /* Winograd scratch */
+            net->steps[-1 - order[i] - n_live].p[23] = (int64_t)slots[i].offset; /* Winograd scratch */
         } else {
             /* conv padding scratch: its arena offset lives in the step */
             cam__step *s = &net->steps[-1 - order[i]];

@@ -383,8 +383,8 @@ CAM__INLINE float cam__epi1(float acc, const float *bias, const float *res, int 
      B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1],
      G   = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1],
      A^T = [1 1 1 0; 0 1 -1 -1].
-   The engine transforms the weights once at load (cam__wino_weights), the
-   input tiles of a band of tile rows (cam__wino_in), runs the 16 products
+   The engine transforms the weights once, at the conv's first plan
+   (cam__wino_weights), the input tiles of a band (cam__wino_in), runs the 16 products
    as 1x1 convs over the band's tiles (cam__conv, the GEMM) and transforms
    back with the conv epilogue (cam__wino_out). Tile (ty, tx) reads rows
    2ty..2ty+3 and columns 2tx..2tx+3 of the padded input; cells outside the
@@ -414,8 +414,8 @@ CAM__KFN void cam__wino_weights(const float *g, float *u)
     }
 }
 
-/* d B for one row of 4 cells, then B^T of the 4 results: shared by every
-   variant so that the lanes compute what the reference does. */
+/* The 4-point input transform (B^T x), applied along a tile's rows (d B)
+   and then down its columns (B^T (d B)). */
 #define CAM__WINO_ROW(d0, d1, d2, d3, h0, h1, h2, h3) \
     do {                                              \
         (h0) = (d0) - (d2);                           \
@@ -450,7 +450,7 @@ CAM__KFN void cam__wino_in_ref(const float *in, int c, int ih, int iw, int ty, i
     }
 }
 
-/* m A for one row of 4 products, then A^T of the 2 x 4 results. */
+/* The 4-to-2-point output transform (A^T x), along rows then columns. */
 #define CAM__WINO_OROW(m0, m1, m2, m3, s0, s1) \
     do {                                       \
         (s0) = ((m0) + (m1)) + (m2);           \
@@ -2625,15 +2625,16 @@ CAM__KFN void cam__wino_in_avx512(const float *in, int c, int ih, int iw, int ty
                 t3 = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(t2), _mm512_castps_si512(t2), 1));
                 e2 = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(t2), _mm512_castps_si512(e0), 1));
                 e3 = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(t3), _mm512_castps_si512(e1), 1));
-                CAM__WINO_ROW(e0, e1, e2, e3, h[r][0], h[r][1], h[r][2], h[r][3]);
+                h[r][0] = _mm512_sub_ps(e0, e2);
+                h[r][1] = _mm512_add_ps(e1, e2);
+                h[r][2] = _mm512_sub_ps(e2, e1);
+                h[r][3] = _mm512_sub_ps(e1, e3);
             }
             for (r = 0; r < 4; ++r) {
-                __m512 v0, v1, v2, v3;
-                CAM__WINO_ROW(h[0][r], h[1][r], h[2][r], h[3][r], v0, v1, v2, v3);
-                _mm512_mask_storeu_ps(dst + (size_t)(0 + r) * vplane, sm, v0);
-                _mm512_mask_storeu_ps(dst + (size_t)(4 + r) * vplane, sm, v1);
-                _mm512_mask_storeu_ps(dst + (size_t)(8 + r) * vplane, sm, v2);
-                _mm512_mask_storeu_ps(dst + (size_t)(12 + r) * vplane, sm, v3);
+                _mm512_mask_storeu_ps(dst + (size_t)(0 + r) * vplane, sm, _mm512_sub_ps(h[0][r], h[2][r]));
+                _mm512_mask_storeu_ps(dst + (size_t)(4 + r) * vplane, sm, _mm512_add_ps(h[1][r], h[2][r]));
+                _mm512_mask_storeu_ps(dst + (size_t)(8 + r) * vplane, sm, _mm512_sub_ps(h[2][r], h[1][r]));
+                _mm512_mask_storeu_ps(dst + (size_t)(12 + r) * vplane, sm, _mm512_sub_ps(h[1][r], h[3][r]));
             }
         }
     }
@@ -2658,10 +2659,13 @@ CAM__KFN void cam__wino_out_avx512(const float *m, size_t mplane, size_t mpitch,
                 __m512 q1 = _mm512_maskz_loadu_ps(lm, src + (size_t)(4 * i + 1) * mplane);
                 __m512 q2 = _mm512_maskz_loadu_ps(lm, src + (size_t)(4 * i + 2) * mplane);
                 __m512 q3 = _mm512_maskz_loadu_ps(lm, src + (size_t)(4 * i + 3) * mplane);
-                CAM__WINO_OROW(q0, q1, q2, q3, s[i][0], s[i][1]);
+                s[i][0] = _mm512_add_ps(_mm512_add_ps(q0, q1), q2);
+                s[i][1] = _mm512_sub_ps(_mm512_sub_ps(q1, q2), q3);
             }
-            CAM__WINO_OROW(s[0][0], s[1][0], s[2][0], s[3][0], y[0][0], y[1][0]);
-            CAM__WINO_OROW(s[0][1], s[1][1], s[2][1], s[3][1], y[0][1], y[1][1]);
+            for (i = 0; i < 2; ++i) {
+                y[0][i] = _mm512_add_ps(_mm512_add_ps(s[0][i], s[1][i]), s[2][i]);
+                y[1][i] = _mm512_sub_ps(_mm512_sub_ps(s[1][i], s[2][i]), s[3][i]);
+            }
             for (i = 0; i < 2; ++i) {
                 int oy = 2 * ty + i;
                 __m512 lo, hi;

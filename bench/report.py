@@ -322,8 +322,10 @@ def main():
             total = sum(r["ms"] for r in steps)
             for r in sorted(recs, key=lambda r: -r["macs"])[:TOP_LAYERS]:
                 gf = 2 * r["macs"] / (r["ms"] * 1e6) if r["ms"] > 0 else 0.0
+                # "Conv+Relu/wino": run as Winograd F(2x2,3x3) (cam bench --profile)
+                desc = r["desc"] + (" Winograd" if r["op"].endswith("/wino") else "")
                 prof_rows.append("| %s | %s | %s | %s | %s | %.1f | %.3f | %.0f | %s | %s |" % (
-                    m, t, r["name"], r["desc"], r["out"], r["macs"] / 1e6, r["ms"], gf,
+                    m, t, r["name"], desc, r["out"], r["macs"] / 1e6, r["ms"], gf,
                     "%.0f%%" % (100 * gf / peak[t]) if t in peak else "",
                     "%.0f%%" % (100 * r["ms"] / total) if total > 0 else ""))
     w("## Largest convolutions (from `cam bench --profile`)\n")
@@ -333,7 +335,10 @@ def main():
           "2 x MACs / ms; %% peak = share of the measured FMA peak for that thread count; "
           "share = the step's part of the profiled forward time. Above 100%% means the core "
           "ran at a higher boost clock during the step than during the peak test, or the "
-          "kernel does fewer multiplications than the layer's MACs (Winograd).\n"
+          "kernel does fewer multiplications than the layer's MACs (kernel \"Winograd\": "
+          "F(2x2,3x3), 16 multiply-adds where the direct conv does 36; GFLOP/s counts the "
+          "direct conv's). The direct kernels' own rates are in bench/KERNELS.md "
+          "(`make bench-kernels`).\n"
           % (TOP_LAYERS, n_prof))
         w("| model | threads | layer | kernel | output | MMACs | ms | GFLOP/s | % peak | share |")
         w("|---|---|---|---|---|---|---|---|---|---|")
