@@ -218,9 +218,10 @@ done:
 
 /* ---- cam info ---- */
 static const char *info_usage =
-    "usage: cam info MODEL [--json]\n"
+    "usage: cam info MODEL [--json] [--no-winograd]\n"
     "  Inputs, outputs (with shapes), operator counts, parameters, MACs, arena,\n"
-    "  peak memory, weight bytes, opset, metadata and the CAM head.\n";
+    "  peak memory, weight bytes, opset, metadata, the CAM head and how many convs\n"
+    "  run as Winograd F(2x2,3x3) (none with --no-winograd).\n";
 
 static void json_str(const char *s)
 {
@@ -266,7 +267,8 @@ static void info_print_io(const cam_net *net, int outputs, int json)
 int cam_cmd_info(int argc, char **argv)
 {
     const char *model = NULL, *ops[256];
-    int counts[256], n_ops = 0, json = 0, i, k;
+    int counts[256], n_ops = 0, json = 0, no_wino = 0, n_wino = 0, i, k;
+    cam_net_desc desc;
     cam_net *net;
     cam_error err;
     cam_net_stats st;
@@ -278,6 +280,8 @@ int cam_cmd_info(int argc, char **argv)
             return 0;
         } else if (!strcmp(argv[i], "--json"))
             json = 1;
+        else if (!strcmp(argv[i], "--no-winograd"))
+            no_wino = 1;
         else if (argv[i][0] == '-')
             return cli_err(argv[0], "unknown option '%s' (try --help)", argv[i], NULL);
         else if (!model)
@@ -287,9 +291,16 @@ int cam_cmd_info(int argc, char **argv)
     }
     if (!model)
         return cli_err(argv[0], "no MODEL given (try --help)", NULL, NULL);
-    if (cam_net_load(model, NULL, &net, &err) != CAM_OK)
+    memset(&desc, 0, sizeof desc);
+    desc.no_winograd = no_wino;
+    if (cam_net_load(model, &desc, &net, &err) != CAM_OK)
         return cli_err(argv[0], "%s: %s", model, err.message);
     cam_net_get_stats(net, &st);
+    for (i = 0; i < cam_net_step_count(net); i++) {
+        cam_step_info si;
+        if (cam_net_step(net, i, &si) == CAM_OK)
+            n_wino += si.winograd;
+    }
     for (i = 0; i < cam_net_node_count(net); i++) {
         cam_node_info ni;
         cam_net_node(net, i, &ni);
@@ -316,9 +327,9 @@ int cam_cmd_info(int argc, char **argv)
             json_str(ops[i]);
             printf(": %d", counts[i]);
         }
-        printf("}, \"nodes\": %d, \"steps\": %d, \"params\": %lld, \"macs\": %lld, \"weight_bytes\": %lld, "
-               "\"arena_bytes\": %lld, \"peak_bytes\": %lld, \"metadata\": {",
-               st.n_nodes, st.n_steps, (long long)st.params, (long long)st.macs, (long long)st.weight_bytes,
+        printf("}, \"nodes\": %d, \"steps\": %d, \"winograd_convs\": %d, \"params\": %lld, \"macs\": %lld, "
+               "\"weight_bytes\": %lld, \"arena_bytes\": %lld, \"peak_bytes\": %lld, \"metadata\": {",
+               st.n_nodes, st.n_steps, n_wino, (long long)st.params, (long long)st.macs, (long long)st.weight_bytes,
                (long long)st.arena_bytes, (long long)st.peak_bytes);
         for (i = 0; i < cam_net_metadata_count(net); i++) {
             const char *key, *val;
@@ -349,6 +360,7 @@ int cam_cmd_info(int argc, char **argv)
         for (i = 0; i < n_ops; i++)
             printf(" %s=%d", ops[i], counts[i]);
         printf("\nnodes:   %d (%d steps after folding and fusion)\n", st.n_nodes, st.n_steps);
+        printf("winograd: %d convs as F(2x2,3x3)\n", n_wino);
         printf("params:  %lld\nMACs:    %lld (%.3f G)\n", (long long)st.params, (long long)st.macs, st.macs / 1e9);
         printf("weights: %lld bytes\narena:   %lld bytes\npeak:    %lld bytes\n", (long long)st.weight_bytes,
                (long long)st.arena_bytes, (long long)st.peak_bytes);
