@@ -1200,6 +1200,7 @@ static void test_winograd(test_ctx *t)
     test_report(t, again && n3 == n2 && !memcmp(again, got, n2 * sizeof(float)), "wino_threads_bit_identical",
                 "1 and 3 threads differ (%s)", cam_net_last_error(wino));
     free(again);
+    again = NULL;
     cam_net_set_threads(wino, 2);
     again = wino_run(wino, &in, &n3);
     test_report(t, again && n3 == n2 && !memcmp(again, got, n2 * sizeof(float)), "wino_threads_2_bit_identical",
@@ -1218,6 +1219,7 @@ static void test_winograd(test_ctx *t)
                     gworst, gbig);
     }
 done:
+    free(again);
     free(ref);
     free(got);
     free(x);
