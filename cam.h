@@ -2888,16 +2888,25 @@ static int cam__norm_axis(int64_t axis, int ndim, int64_t *out)
     return 0;
 }
 
+/* Numpy broadcast of shapes a and b into o (o may be a or b: callers pass
+   the running shape as both; a writes-as-it-reads loop then read a dim it
+   had already overwritten, and accepted [3] * [1,4,5] as [1,4,5], found by
+   the fuzzer). */
 static int cam__bcast(int na, const int64_t *a, int nb, const int64_t *b, int *no, int64_t *o)
 {
+    int64_t r[CAM_MAX_NDIM];
     int n = na > nb ? na : nb, i;
+    if (n > CAM_MAX_NDIM || na < 0 || nb < 0)
+        return -1;
     for (i = 0; i < n; i++) {
         int64_t x = i - (n - na) >= 0 ? a[i - (n - na)] : 1;
         int64_t y = i - (n - nb) >= 0 ? b[i - (n - nb)] : 1;
         if (x != y && x != 1 && y != 1)
             return -1;
-        o[i] = x == 1 ? y : x;
+        r[i] = x == 1 ? y : x;
     }
+    for (i = 0; i < n; i++)
+        o[i] = r[i];
     *no = n;
     return 0;
 }

@@ -176,7 +176,7 @@ $(FUZZ_SEEDS)/.done: tests/fuzz/make_seeds.py $(wildcard models/*.onnx) | $(BUIL
 	$(PYTHON) tests/fuzz/make_seeds.py $(FUZZ_SEEDS) >/dev/null && touch $@
 
 TEST_PROGS += $(foreach t,$(FUZZ_TARGETS),\
-    "$(RUN_PREFIX) $(BUILD)/fuzz_replay_$(t) $(t) $(FUZZ_SEEDS)/seeds_$(t) tests/fuzz/regress")
+    "$(RUN_PREFIX) $(BUILD)/fuzz_replay_$(t) $(t) $(FUZZ_SEEDS)/seeds_$(t) tests/fuzz/regress $(wildcard tests/fuzz/regress/$(t))")
 TEST_DEPS  += $(foreach t,$(FUZZ_TARGETS),$(BUILD)/fuzz_replay_$(t)) $(FUZZ_SEEDS)/.done
 
 fuzz: fuzz-build

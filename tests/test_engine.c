@@ -1148,6 +1148,27 @@ static float *wino_run(cam_net *net, const cam_tensor *in, size_t *n)
     return c;
 }
 
+/* Shapes that do not broadcast fail at load: [3] * [N,4,5] (the running
+   shape was read after being overwritten and came out [1,4,5]). */
+static void test_broadcast_mismatch(test_ctx *t)
+{
+    pbw g = {0, 0, 0}, m = {0, 0, 0};
+    int64_t xd[1] = {3}, yd[3] = {-1, 4, 5}, zd[3] = {1, 4, 5};
+    cam_net *net = NULL;
+    cam_error err;
+    cam_result r;
+    pb_node(&g, "Mul", "mul", "x,y", "z", NULL);
+    pb_vi(&g, 11, "x", 1, 1, xd);
+    pb_vi(&g, 11, "y", 1, 3, yd);
+    pb_vi(&g, 12, "z", 1, 3, zd);
+    pb_model(&m, &g, 14);
+    r = cam_net_load_memory(m.b, m.n, NULL, &net, &err);
+    test_report(t, r == CAM_ERR_SHAPE && strstr(err.message, "broadcast"), "broadcast_mismatch_rejected",
+                "load gave %s: %s", cam_result_str(r), r == CAM_OK ? "" : err.message);
+    cam_net_free(net);
+    free(m.b);
+}
+
 static void test_winograd(test_ctx *t)
 {
     pbw m = make_wino();
@@ -1250,6 +1271,7 @@ int main(int argc, char **argv)
     test_set_input_shape(&t, &cnn);
     test_cli(&t, dir, argc > 2 ? argv[2] : "");
     test_fuzz_regress(&t);
+    test_broadcast_mismatch(&t);
     test_winograd(&t);
     test_real_model(&t);
     free(cnn.b);
