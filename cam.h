@@ -4035,6 +4035,39 @@ static int cam__conv_step_scratch(const cam__step *s)
            !cam__conv_step_unpadded(s);
 }
 
+/* The padding pass of padded conv step s: c planes of src copied into its
+   scratch with their zero borders (s->p[13..16]). */
+static void cam__conv_pad_input(cam_net *net, const cam__step *s, const float *src, float *scratch, int64_t c)
+{
+    cam__pad_task pt;
+    pt.in = src;
+    pt.out = scratch;
+    pt.ih = (int)s->p[2];
+    pt.iw = (int)s->p[3];
+    pt.pt = (int)s->p[13];
+    pt.pl = (int)s->p[14];
+    pt.ph = (int)(s->p[2] + s->p[13] + s->p[15]);
+    pt.pw = (int)(s->p[3] + s->p[14] + s->p[16]);
+    pt.c = (int)c;
+    pt.n = cam__ntasks(net, pt.ph, 2);
+    cam__par(net, cam__pad_task_fn, &pt, pt.n);
+}
+
+/* Where conv step s writes its output inside the padding scratch of step
+   s->pad_into (cam__plan_pad_into; the caller checks pad_into >= 0): the
+   scratch's geometry, borders to zero. */
+static void cam__conv_pad_border(const cam_net *net, const cam__step *s, cam__pad_border *zb)
+{
+    const cam__step *c = &net->steps[s->pad_into];
+    zb->buf = (float *)(net->arena + c->p[20]);
+    zb->pt = (int)c->p[13];
+    zb->pl = (int)c->p[14];
+    zb->h = (int)s->p[5];
+    zb->w = (int)s->p[6];
+    zb->ph = (int)(s->p[5] + c->p[13] + c->p[15]);
+    zb->pw = (int)(s->p[6] + c->p[14] + c->p[16]);
+}
+
 /* Winograd F(2x2,3x3) conv step (s->wino). The output's 2x2 tiles, in
    raster order, are cut into bands of about CAM__WINO_BAND_BYTES of
    transformed input and products (so they stay in L2 between the
@@ -4208,14 +4241,7 @@ static void cam__exec_conv_wino(cam_net *net, cam__step *s)
     if (t.n_tasks < 1)
         t.n_tasks = 1;
     if (s->pad_into >= 0 && !net->dense_acts) {
-        const cam__step *c = &net->steps[s->pad_into];
-        t.zb.buf = (float *)(net->arena + c->p[20]);
-        t.zb.pt = (int)c->p[13];
-        t.zb.pl = (int)c->p[14];
-        t.zb.h = (int)OH;
-        t.zb.w = (int)OW;
-        t.zb.ph = (int)(OH + c->p[13] + c->p[15]);
-        t.zb.pw = (int)(OW + c->p[14] + c->p[16]);
+        cam__conv_pad_border(net, s, &t.zb);
         t.opw = t.zb.pw;
         t.oplane = (size_t)t.zb.ph * t.zb.pw;
     } else {
@@ -4224,20 +4250,8 @@ static void cam__exec_conv_wino(cam_net *net, cam__step *s)
     }
     for (n = 0; n < N; n++) {
         const float *src = (const float *)x->data + (size_t)(n * C) * H * W;
-        if (padded && !pad_given) {
-            cam__pad_task pt;
-            pt.in = src;
-            pt.out = scratch;
-            pt.ih = (int)H;
-            pt.iw = (int)W;
-            pt.pt = (int)p[13];
-            pt.pl = (int)p[14];
-            pt.ph = (int)ph;
-            pt.pw = (int)pw;
-            pt.c = (int)C;
-            pt.n = cam__ntasks(net, ph, 2);
-            cam__par(net, cam__pad_task_fn, &pt, pt.n);
-        }
+        if (padded && !pad_given)
+            cam__conv_pad_input(net, s, src, scratch, C);
         t.in = padded ? scratch : src;
         t.res = res ? res + (size_t)(n * M) * ohw : NULL;
         t.out = t.zb.buf ? t.zb.buf + (size_t)t.zb.pt * t.zb.pw + t.zb.pl : (float *)y->data + (size_t)(n * M) * ohw;
@@ -4298,34 +4312,15 @@ static void cam__exec_conv_dense(cam_net *net, cam__step *s)
     if (s->pad_into >= 0 && !net->dense_acts) {
         /* the output goes inside the next conv's padding scratch (batch 1,
            one group: cam__plan_pad_into) */
-        const cam__step *c = &net->steps[s->pad_into];
-        t.zb.buf = (float *)(net->arena + c->p[20]);
-        t.zb.pt = (int)c->p[13];
-        t.zb.pl = (int)c->p[14];
-        t.zb.h = (int)OH;
-        t.zb.w = (int)OW;
-        t.zb.ph = (int)(OH + c->p[13] + c->p[15]);
-        t.zb.pw = (int)(OW + c->p[14] + c->p[16]);
+        cam__conv_pad_border(net, s, &t.zb);
         t.cp.opw = t.zb.pw;
         t.cp.oplane = (size_t)t.zb.ph * t.zb.pw;
     }
     for (n = 0; n < N; n++)
         for (g = 0; g < G; g++) {
             const float *src = (const float *)x->data + (size_t)(n * C + g * icg) * H * W;
-            if (padded && !pad_given) {
-                cam__pad_task pt;
-                pt.in = src;
-                pt.out = scratch;
-                pt.ih = (int)H;
-                pt.iw = (int)W;
-                pt.pt = (int)p[13];
-                pt.pl = (int)p[14];
-                pt.ph = (int)ph;
-                pt.pw = (int)pw;
-                pt.c = (int)icg;
-                pt.n = cam__ntasks(net, ph, 2);
-                cam__par(net, cam__pad_task_fn, &pt, pt.n);
-            }
+            if (padded && !pad_given)
+                cam__conv_pad_input(net, s, src, scratch, icg);
             t.cp.in = padded ? scratch : src; /* with pad_given filled by the producer */
             t.cp.w = s->w + (size_t)g * pf;
             t.cp.bias = s->bias ? s->bias + g * ocg : NULL;
